@@ -164,3 +164,20 @@ PARTNERSHIPS_BOOK = Workbook("helsefellesskap.xlsx", (PARTNERSHIPS, PARTNERSHIP_
 
 WORKBOOKS = (ASSIGNMENTS_BOOK, INDICATORS_BOOK, PARTNERSHIPS_BOOK)
 GUIDE_SHEET = "Veiledning"
+
+# Vedlegg 7: one table per assignment, these columns in this order (display headers),
+# each taken from the Oppdrag field named beside it.
+APPENDIX7_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Brukermedvirkning", "user_involvement"),
+    ("Arbeidsgruppe/egen referansegruppe (intern/ekstern representasjon)", "working_group"),
+    ("Status", "status_text"),
+    ("Estimert tid for sluttføring", "estimated_completion"),
+    ("Leveranse", "deliverable"),
+    ("Effekt", "effect"),
+    ("Måles", "measured"),
+    ("Usikkerhet", "uncertainty"),
+    ("Avhengigheter", "dependencies"),
+)
+
+# The overview table in the Oppdrag chapter.
+OVERVIEW_COLUMNS = ("Oppdrag", "Status og frist", "Fremdrift")

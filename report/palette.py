@@ -1,0 +1,21 @@
+"""Colours of the house style, shared by figures, HTML and DOCX.
+
+Line and bar colours keep at least 3:1 contrast against white (afcharts' palette);
+cell fills are light enough for black text at 4.5:1. Colour never carries meaning
+alone: the word (status, colour name) is always printed in the cell or label.
+"""
+
+SERIES = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+TARGET = "#3D3D3D"   # target line, drawn dashed and labelled "Mål"
+TEXT = "#0B0C0C"
+GRID = "#BFC1C3"
+
+# Fills for the progress colour and status cells (word kept in the cell).
+COLOUR_FILLS = {"grønn": "CDE9D6", "gul": "FFEFB3", "rød": "F7C6C7"}
+STATUS_FILLS = {
+    "Ikke startet": "E7E8E9",
+    "I rute": "CDE9D6",
+    "Forsinket": "F7C6C7",
+    "Levert": "D3E3F3",
+    "Avsluttet": "E7E8E9",
+}
