@@ -44,6 +44,11 @@ RHFS = ["Helse Sør-Øst", "Helse Vest", "Helse Midt-Norge", "Helse Nord"]
 YES_NO = ["ja", "nei"]
 
 
+def area_slug(area: str) -> str:
+    """'psykisk helse' → 'psykisk-helse': used in block names."""
+    return area.replace(" ", "-")
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
