@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
+
+from report.problems import DataError, Problem
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,7 +21,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="kommando", metavar="KOMMANDO", required=True)
     sub.add_parser("sjekk", help="kontroller regnearkene i data/ og vis et sammendrag eller feilene")
+    sub.add_parser(
+        "generer",
+        help="lag tabeller, figurer og tall til kapitlene i _generert/ (kjøres av Quarto før hver render)",
+    )
+    sub.add_parser("bygg", help="lag hele rapporten (HTML, PDF og Word) med Quarto")
     return parser
+
+
+def print_problems(problems: list[Problem], file=sys.stderr) -> None:
+    for p in problems:
+        print(f"  {p.level.value.upper()}: {p}", file=file)
+
+
+def _generate(root: Path) -> int:
+    from report.build import build
+
+    start = time.perf_counter()
+    try:
+        result = build(root)
+    except DataError as e:
+        print(f"Rapporten ble ikke generert: {len(e.problems.errors)} feil må rettes først.", file=sys.stderr)
+        print_problems(e.problems.errors + e.problems.warnings)
+        return 1
+    print_problems(list(result.warnings), file=sys.stdout)
+    seconds = f"{time.perf_counter() - start:.1f}".replace(".", ",")
+    print(f"Generert {len(result.blocks)} blokker og {len(result.figures)} figurer på {seconds} s.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         from report.check import run_check
 
         return run_check(args.prosjekt)
+    if args.kommando == "generer":
+        return _generate(args.prosjekt)
+    if args.kommando == "bygg":
+        from report.render import render
+
+        return render(args.prosjekt)
     return 2
 
 

@@ -1,0 +1,37 @@
+-- {{< blokk NAME >}}: the generated block _generert/blokker/NAME.md, written by the
+-- pre-render step (`rapport generer`). Block names are checked against the chapters
+-- before Quarto gets here; this error is the last line of defence.
+local function project_dir()
+  return (quarto.project and quarto.project.directory) or pandoc.system.get_working_directory()
+end
+
+-- Image paths in blocks are relative to the project root; chapters live in subfolders.
+local function rebase_images(blocks, root)
+  local input_dir = pandoc.path.directory(quarto.doc.input_file)
+  local prefix = pandoc.path.make_relative(root, input_dir, true)
+  return blocks:walk({
+    Image = function(img)
+      img.src = pandoc.path.normalize(pandoc.path.join({ prefix, img.src }))
+      return img
+    end,
+  })
+end
+
+return {
+  ["blokk"] = function(args)
+    local name = pandoc.utils.stringify(args[1] or "")
+    if not name:match("^[%w%-]+$") then
+      error("blokk: ugyldig blokknavn «" .. name .. "» i " .. quarto.doc.input_file)
+    end
+    local root = project_dir()
+    local path = pandoc.path.join({ root, "_generert", "blokker", name .. ".md" })
+    local file = io.open(path, "r")
+    if file == nil then
+      error("blokk: blokken «" .. name .. "» i " .. quarto.doc.input_file ..
+        " finnes ikke. Kjør «rapport sjekk» for å se hvilke blokker som finnes.")
+    end
+    local text = file:read("a")
+    file:close()
+    return rebase_images(pandoc.read(text, "markdown").blocks, root)
+  end,
+}

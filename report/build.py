@@ -1,0 +1,124 @@
+"""The pre-render build: data → validated model → generated blocks, figures and variables.
+
+Everything is written to a fresh temporary folder inside the project and swapped in only
+when the whole build succeeded: a failed build leaves the previous output untouched, and
+a lock keeps two builds started at once from mixing their files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from report import blocks as block_gen
+from report.config import load_config
+from report.docx.reference import write_reference_doc
+from report.figures import render_indicator_figure
+from report.load import load_dataset
+from report.manifest import make_manifest
+from report.problems import DataError, Problem, Problems
+from report.references import check_references, find_references
+
+GENERATED = "_generert"
+VARIABLES = "_variables.yml"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    blocks: tuple[str, ...]
+    figures: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+
+
+def build(root: Path) -> BuildResult:
+    """Build everything the chapters refer to; raise DataError listing every problem."""
+    root = Path(root).resolve()
+    config = load_config(root)
+    dataset, problems = load_dataset(config.data_dir)
+    if problems.errors:
+        raise DataError(problems)
+
+    blocks = block_gen.generate_blocks(dataset, config)
+    figures = {f"figur-{i.id}": i for i in dataset.indicators.values() if dataset.values_for(i.id)}
+    blocks["datagrunnlag"] = ""  # filled once the manifest exists, below
+    variables = block_gen.variables(dataset, config)
+    references = find_references(root)
+    problems.extend(check_references(references, set(blocks) | set(figures), variables))
+    if problems.errors:
+        raise DataError(problems)
+
+    wanted = sorted({r.name for r in references if r.kind == "blokk" and r.name in figures})
+    with _build_lock(root):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{GENERATED}-", dir=root))
+        try:
+            for name in wanted:
+                figure = render_indicator_figure(
+                    figures[name], dataset.values_for(figures[name].id), tmp / "figurer"
+                )
+                blocks[name] = block_gen.figure_block(figure, f"{GENERATED}/figurer")
+            manifest = make_manifest(config, dataset)
+            blocks["datagrunnlag"] = block_gen.data_basis_block(manifest)
+            _write_blocks(tmp / "blokker", blocks)
+            (tmp / "manifest.json").write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
+            write_reference_doc(tmp / "referanse.docx")
+            # JSON is YAML: Quarto reads it as is, and no YAML writer is needed.
+            (tmp / VARIABLES).write_text(
+                json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
+            _swap_in(tmp, root)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return BuildResult(tuple(sorted(blocks)), tuple(wanted), tuple(problems.warnings))
+
+
+def _write_blocks(folder: Path, blocks: dict[str, str]) -> None:
+    folder.mkdir()
+    for name, text in sorted(blocks.items()):
+        if not _SAFE_NAME.match(name):  # names come from controlled lists and IDs; never a path
+            raise ValueError(f"unsafe block name {name!r}")
+        (folder / f"{name}.md").write_text(text, encoding="utf-8", newline="\n")
+
+
+def _swap_in(tmp: Path, root: Path) -> None:
+    target = root / GENERATED
+    old = root / f".{GENERATED}-forrige"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    os.replace(target / VARIABLES, root / VARIABLES)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _build_lock(root: Path):
+    """An exclusive lock on the project's lock file for the time of the write and swap."""
+    with open(root / f".{GENERATED}.lock", "a+b") as handle:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if os.name == "nt":
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+            else:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
