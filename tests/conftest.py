@@ -1,0 +1,18 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_NOT_PROJECT = shutil.ignore_patterns(
+    ".git", ".venv", "_bok", "_generert", "._generert*", "_variables.yml", "__pycache__",
+    ".pytest_cache", "tests", "*.egg-info", ".quarto",
+)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A fresh copy of the project (sample data, chapters, Quarto files) to build in."""
+    dest = tmp_path / "prosjekt"
+    shutil.copytree(ROOT, dest, ignore=_NOT_PROJECT)
+    return dest
