@@ -1,0 +1,35 @@
+"""Every message a writer sees about the data, in one place so the wording stays consistent."""
+
+MESSAGES = {
+    "missing_file": "filen mangler i data/",
+    "lock_file": "Excel-låsefil ignoreres",
+    "not_xlsx": "er ikke en Excel-arbeidsbok (.xlsx). Åpne filen i Excel og lagre den som «Excel-arbeidsbok (.xlsx)»",
+    "ole": "er en gammel .xls-fil eller er beskyttet med passord. Fjern passordet og lagre som «Excel-arbeidsbok (.xlsx)»",
+    "broken_zip": "filen er skadet eller ufullstendig (kan ikke pakkes ut). Lagre den på nytt fra Excel",
+    "too_big": "filen blir {mb} MB når den pakkes ut; grensen er {limit} MB. Er dette riktig fil?",
+    "xml_attack": "filen inneholder XML som ikke er tillatt (entiteter/DTD). Lagre den på nytt fra Excel",
+    "missing_sheet": "arket «{sheet}» mangler",
+    "hidden_sheet": "skjult ark ignoreres",
+    "missing_column": "kolonnen «{header}» mangler",
+    "unknown_column": "ukjent kolonne «{header}» (kolonnene skal være: {expected})",
+    "unknown_columns": "{count} ukjente kolonner ({first}–{last}); kolonnene skal være: {expected}",
+    "duplicate_column": "kolonnen «{header}» finnes to ganger (også i {other})",
+    "too_many_rows": "arket har {rows} rader; grensen er {limit}",
+    "merged": "sammenslåtte celler ({range}) er ikke tillatt. Del opp cellene",
+    "formula_no_value": "formelen «{formula}» har ingen lagret verdi. Åpne filen i Excel og lagre den på nytt",
+    "required": "«{header}» må fylles ut",
+    "choice": "«{value}» er ikke en gyldig {noun} ({choices})",
+    "normalised": "«{value}» er lest som «{normal}»",
+    "number": "«{value}» er ikke et tall",
+    "integer": "«{value}» er ikke et heltall",
+    "year": "«{value}» er ikke et årstall (for eksempel 2022)",
+    "date": "«{value}» er ikke en gyldig dato",
+    "period": "«{value}» er ikke en gyldig periode (2022, 2022 T1, 2022 H1, 2022-09, 15.09.2022 eller 2019–2021)",
+    "duplicate_id": "{what} «{value}» finnes flere ganger{scope} (også i {other})",
+    "unknown_indicator": "ukjent indikator «{value}» (finnes ikke i arket Katalog)",
+    "unknown_partnership": "ukjent helsefellesskap «{value}» (finnes ikke i arket Helsefellesskap)",
+}
+
+
+def msg(key: str, **kwargs) -> str:
+    return MESSAGES[key].format(**kwargs)

@@ -1,0 +1,117 @@
+"""Writing workbooks in the layout of `report.schema`: the sample data and innspill workbooks.
+
+Every data sheet gets a bold, frozen header row and Excel data validation on the
+controlled columns (drop-down lists), so a writer in Excel cannot type an invalid
+value there; a first sheet `Veiledning` explains every column. The same input gives
+the same bytes (fixed timestamps), so regenerated files do not show as changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook as XlWorkbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from report import schema
+from report.schema import Kind
+
+VALIDATED_ROWS = 5000
+_WIDTH = {Kind.TEXT: 50, Kind.ID: 10, Kind.YEAR: 8, Kind.INT: 10, Kind.NUMBER: 12, Kind.YES_NO: 12}
+
+
+def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]], *, created: dt.datetime) -> None:
+    """Write `rows` (per sheet name, dicts keyed by Column.field) to `path`, replacing it atomically."""
+    wb = XlWorkbook()
+    guide = wb.active
+    guide.title = schema.GUIDE_SHEET
+    _write_guide(guide, book)
+    for sheet in book.sheets:
+        _write_sheet(wb.create_sheet(sheet.name), sheet, rows.get(sheet.name, []))
+    wb.properties.creator = "Helsedirektoratet"
+    wb.properties.created = wb.properties.modified = created
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(_fixed_zip_times(buffer.getvalue(), created))
+    tmp.replace(path)
+
+
+def _write_sheet(ws, sheet: schema.Sheet, rows: list[dict]) -> None:
+    ws.append(sheet.headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    for row in rows:
+        ws.append([_cell_value(row.get(c.field), c) for c in sheet.columns])
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = _WIDTH.get(column.kind, 18)
+        if column.kind is Kind.TEXT:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if column.kind is Kind.DATE_OR_TEXT:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "DD.MM.YYYY"
+        validation = _validation(column)
+        if validation is not None:
+            ws.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
+
+
+def _cell_value(value, column: schema.Column):
+    if column.kind is Kind.YES_NO and isinstance(value, bool):
+        return "ja" if value else "nei"
+    if hasattr(value, "label"):  # a Period
+        return value.label
+    return value
+
+
+def _validation(column: schema.Column) -> DataValidation | None:
+    common = dict(showErrorMessage=True, errorTitle="Ugyldig verdi", allow_blank=not column.required)
+    if column.kind in (Kind.CHOICE, Kind.YES_NO):
+        return DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
+                              error=f"Velg en av: {', '.join(column.choices)}", **common)
+    if column.kind in (Kind.YEAR, Kind.INT):
+        low, high = (1900, 2100) if column.kind is Kind.YEAR else (0, 10**9)
+        return DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
+                              error="Skriv et heltall.", **common)
+    if column.kind is Kind.NUMBER:
+        return DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
+                              error="Skriv et tall.", **common)
+    return None
+
+
+def _write_guide(ws, book: schema.Workbook) -> None:
+    ws.append([book.help])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["Fyll ut arkene med én rad per linje som beskrevet. Kolonner med nedtrekksliste godtar bare verdiene i listen."])
+    for sheet in book.sheets:
+        ws.append([])
+        ws.append([f"Arket «{sheet.name}»: {sheet.help}"])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append(["Kolonne", "Påkrevd", "Type", "Tillatte verdier", "Forklaring"])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for c in sheet.columns:
+            ws.append([c.header, "ja" if c.required else "nei", c.kind.value, ", ".join(c.choices), c.help])
+    for letter, width in zip("ABCDE", (28, 9, 10, 40, 90)):
+        ws.column_dimensions[letter].width = width
+
+
+def _fixed_zip_times(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite the zip with every entry dated `when`, so equal content gives equal bytes."""
+    out = io.BytesIO()
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
