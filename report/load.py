@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from report import schema
-from report.messages import msg
+from report.messages import choice_noun, msg
 from report.model import Assignment, Dataset, Indicator, IndicatorValue, Partnership, PartnershipStatus
 from report.periods import parse_period, period_from_date
 from report.problems import Problems
@@ -52,9 +53,8 @@ def _read_workbook(path: Path, book: schema.Workbook, problems: Problems) -> dic
     try:
         values = openpyxl.load_workbook(path, data_only=True)
         formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
-    except Exception as e:  # defusedxml raises on entity declarations; zip errors on broken parts
-        key = "xml_attack" if "Entities" in type(e).__name__ or "DTD" in type(e).__name__ else "broken_zip"
-        problems.error(file, None, None, msg(key))
+    except Exception as e:  # defusedxml refuses entity declarations; broken parts fail to parse
+        problems.error(file, None, None, msg("xml_attack" if _is_defused(e) else "broken_zip"))
         return {}
     for ws in values.worksheets:
         if ws.sheet_state != "visible":
@@ -67,6 +67,15 @@ def _read_workbook(path: Path, book: schema.Workbook, problems: Problems) -> dic
         tables[sheet.name] = _read_sheet(file, values[sheet.name], formulas[sheet.name], sheet, problems)
     formulas.close()
     return tables
+
+
+def _is_defused(error: BaseException | None) -> bool:
+    """openpyxl wraps parse errors: look down the chain for defusedxml's refusal."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _safe_container(path: Path, problems: Problems) -> bool:
@@ -179,7 +188,7 @@ def _parse(raw: Any, column: Column, where: tuple, problems: Problems) -> Any:
         folded = {c.casefold(): c for c in column.choices}
         normal = folded.get(" ".join(value.split()).casefold())
         if normal is None:
-            problems.error(*where, msg("choice", value=value, noun=column.header.lower(), choices=", ".join(column.choices)))
+            problems.error(*where, msg("choice", value=value, noun=choice_noun(column.header), choices=", ".join(column.choices)))
             return None
         problems.warning(*where, msg("normalised", value=value, normal=normal))
         return normal == "ja" if kind is Kind.YES_NO else normal
@@ -280,7 +289,7 @@ def _build(tables: dict[str, list[Row]], problems: Problems) -> Dataset:
             continue
         if rec["geo_level"] == "RHF" and rec["geo"] not in schema.RHFS:
             problems.error(*where, rec["_cells"]["geo"],
-                           msg("choice", value=rec["geo"], noun="RHF", choices=", ".join(schema.RHFS)))
+                           msg("choice", value=rec["geo"], noun=choice_noun("RHF"), choices=", ".join(schema.RHFS)))
             continue
         ds.values.append(IndicatorValue(**{**_fields(rec), "note": rec.get("note") or "", "source": rec.get("source") or ""}))
 

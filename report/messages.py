@@ -18,7 +18,7 @@ MESSAGES = {
     "merged": "sammenslåtte celler ({range}) er ikke tillatt. Del opp cellene",
     "formula_no_value": "formelen «{formula}» har ingen lagret verdi. Åpne filen i Excel og lagre den på nytt",
     "required": "«{header}» må fylles ut",
-    "choice": "«{value}» er ikke en gyldig {noun} ({choices})",
+    "choice": "«{value}» er ikke {noun} ({choices})",
     "normalised": "«{value}» er lest som «{normal}»",
     "number": "«{value}» er ikke et tall",
     "integer": "«{value}» er ikke et heltall",
@@ -29,6 +29,23 @@ MESSAGES = {
     "unknown_indicator": "ukjent indikator «{value}» (finnes ikke i arket Katalog)",
     "unknown_partnership": "ukjent helsefellesskap «{value}» (finnes ikke i arket Helsefellesskap)",
 }
+
+
+# How a controlled column is named in "«x» er ikke …" (Norwegian nouns differ in gender).
+CHOICE_NOUNS = {
+    "Område": "et gyldig område",
+    "Type": "en gyldig type",
+    "Status": "en gyldig status",
+    "Farge": "en gyldig farge",
+    "Trend": "en gyldig trend",
+    "Retning": "en gyldig retning",
+    "Geografinivå": "et gyldig geografinivå",
+    "RHF": "et gyldig RHF",
+}
+
+
+def choice_noun(header: str) -> str:
+    return CHOICE_NOUNS.get(header, f"en gyldig verdi for «{header}»")
 
 
 def msg(key: str, **kwargs) -> str:
