@@ -1,0 +1,69 @@
+"""Pandoc markdown tables from cells that are already safe `Markdown`.
+
+Pipe tables hold one line per cell; grid tables hold block content (paragraphs,
+bullet lists), with columns aligned by display width the way Pandoc measures it
+(wide East Asian characters and emoji take two columns, combining marks none).
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+from report.markdown import Markdown
+
+GRID_WIDTH = 24  # characters per wrapped line inside a grid cell
+
+
+def pipe_table(headers: list[str], rows: list[list[str]]) -> Markdown:
+    def line(cells):
+        return "| " + " | ".join(c if c.strip() else " " for c in cells) + " |"
+
+    return Markdown("\n".join([line(headers), line(["---"] * len(headers))] + [line(r) for r in rows]))
+
+
+def width(text: str) -> int:
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
+
+
+def _wrap(cell: str) -> list[str]:
+    lines: list[str] = []
+    for raw in cell.split("\n"):
+        if not raw.strip():
+            lines.append("")
+            continue
+        bullet = raw.startswith("- ")
+        body = raw[2:] if bullet else raw
+        # a hard line break (trailing backslash) must stay at the end of its line
+        wrapped = textwrap.wrap(body, GRID_WIDTH, break_long_words=False, break_on_hyphens=False) or [""]
+        lines += [("- " if bullet and i == 0 else "  " if bullet else "") + w for i, w in enumerate(wrapped)]
+    return lines
+
+
+def grid_table(headers: list[str], rows: list[list[str]]) -> Markdown:
+    cells = [[_wrap(c) for c in row] for row in [headers] + rows]
+    widths = [max(width(line) for row in cells for line in row[i]) or 1 for i in range(len(headers))]
+
+    def rule(ch):
+        return "+" + "+".join(ch * (w + 2) for w in widths) + "+"
+
+    def render(row):
+        height = max(len(c) for c in row)
+        out = []
+        for k in range(height):
+            parts = []
+            for i, lines in enumerate(row):
+                text = lines[k] if k < len(lines) else ""
+                parts.append(" " + text + " " * (widths[i] - width(text)) + " ")
+            out.append("|" + "|".join(parts) + "|")
+        return out
+
+    lines = [rule("-")] + render(cells[0]) + [rule("=")]
+    for row in cells[1:]:
+        lines += render(row) + [rule("-")]
+    return Markdown("\n".join(lines))
