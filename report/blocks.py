@@ -141,11 +141,15 @@ def changes(dataset: Dataset, year: int) -> str:
     def value(m, v: IndicatorValue) -> str:
         return format_value(v.value, m.indicator.decimals, m.indicator.unit)
 
-    def target(m) -> str:
-        return format_value(m.indicator.target, m.indicator.decimals, m.indicator.unit)
+    def target(m) -> Markdown:
+        t = m.indicator.target
+        return Markdown("" if t is None else f" (mål {inline(format_value(t, m.indicator.decimals, m.indicator.unit))})")
+
+    def was(before: str | None) -> Markdown:
+        return Markdown(f" (var {inline(before)})" if before else "")
 
     return _render("endringer.md.j2", changes=assignment_changes(dataset, year), year=year,
-                   indicator_groups=[g for g in groups if g[1]], value=value, target=target)
+                   indicator_groups=[g for g in groups if g[1]], value=value, target=target, was=was)
 
 
 def figure_block(figure, folder: str) -> str:
