@@ -1,0 +1,1 @@
+"""Word output: the reference document for Pandoc and the post-render finishing."""

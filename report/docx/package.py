@@ -1,0 +1,25 @@
+"""Saving a python-docx document so the same content always gives the same bytes."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def save_reproducibly(doc, path: Path) -> None:
+    """Save with fixed zip timestamps, via a temporary file, replacing `path` only when done."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    tmp = Path(path).with_name(f".{Path(path).name}.tmp")
+    tmp.write_bytes(out.getvalue())
+    os.replace(tmp, path)

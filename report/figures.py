@@ -1,0 +1,139 @@
+"""Indicator figures in one accessible house style, with alt text generated from the data.
+
+Each figure is written as SVG (html, typst) and PNG (docx). Series differ by marker and
+line style as well as colour, and are labelled directly; a target is a dashed line
+labelled "Mål"; numbers are Norwegian. Output is byte-identical for the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from report import palette  # noqa: E402
+from report.blocks import format_value  # noqa: E402
+from report.model import Indicator, IndicatorValue  # noqa: E402
+from report.norsk import format_number  # noqa: E402
+
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1))]
+MAX_SERIES = 6
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "svg.hashsalt": "nhsp",
+    "svg.fonttype": "path",
+    "text.parse_math": False,  # text from the data is never mathtext
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": palette.TEXT,
+    "text.color": palette.TEXT,
+    "axes.labelcolor": palette.TEXT,
+    "xtick.color": palette.TEXT,
+    "ytick.color": palette.TEXT,
+}
+
+
+@dataclass(frozen=True)
+class IndicatorFigure:
+    id: str
+    caption: str
+    alt_text: str
+    source_line: str
+    svg: Path
+    png: Path
+
+
+def _series(values: list[IndicatorValue]) -> dict[str, list[IndicatorValue]]:
+    """Values per geography, Norge (level land) first, at most MAX_SERIES."""
+    groups: dict[str, list[IndicatorValue]] = {}
+    for v in sorted(values, key=lambda v: (v.geo_level != "land", v.geo, v.period.sort_key)):
+        groups.setdefault(v.geo, []).append(v)
+    return dict(list(groups.items())[:MAX_SERIES])
+
+
+def _source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
+    sources = sorted({v.source or indicator.source for v in values})
+    real = [s for s in sources if "illustrativ" not in s] or [indicator.source]
+    line = "Kilde: " + ", ".join(real) + "."
+    if len(real) < len(sources):
+        line += " Tall merket illustrativ er eksempeldata."
+    return line
+
+
+def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind: str) -> str:
+    geos = list(series)
+    first = series[geos[0]]
+    periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
+    span = f"fra {periods[0].label} til {periods[-1].label}" if len(periods) > 1 else f"for {periods[0].label}"
+    where = geos[0] if len(geos) == 1 else ", ".join(geos[:-1]) + " og " + geos[-1]
+    unit = indicator.unit
+    name = indicator.name[0].lower() + indicator.name[1:] if indicator.name[1:2].islower() else indicator.name
+    text = f"{kind} over {name}, i {unit}, for {where} {span}."
+    latest = first[-1]
+    value = format_value(latest.value, indicator.decimals, unit)
+    text += f" Siste verdi for {geos[0]} ({latest.period.label}) er {value}"
+    if indicator.target is not None:
+        target = format_value(indicator.target, indicator.decimals, unit)
+        above = latest.value > indicator.target
+        met = above == indicator.higher_is_better or latest.value == indicator.target
+        side = "over" if above else "under" if latest.value < indicator.target else "på"
+        text += f", {side} målet på {target} ({'målet er nådd' if met else 'målet er ikke nådd'})"
+    return text + "."
+
+
+def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path) -> IndicatorFigure:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    series = _series(values)
+    periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
+    as_bars = len(periods) == 1
+    formatter = FuncFormatter(lambda x, _: format_number(x, indicator.decimals if abs(x) < 1000 else 0))
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.3, 3.5), layout="constrained")
+        if as_bars:
+            items = sorted(((geo, s[-1].value) for geo, s in series.items()), key=lambda t: t[1])
+            ax.barh([g for g, _ in items], [v for _, v in items], color=palette.SERIES[0])
+            for y, (_, v) in enumerate(items):
+                ax.annotate(format_number(v, indicator.decimals), (v, y), xytext=(3, 0),
+                            textcoords="offset points", va="center")
+            ax.xaxis.set_major_formatter(formatter)
+            ax.grid(axis="x", color=palette.GRID, linewidth=0.6)
+        else:
+            index = {p: i for i, p in enumerate(periods)}
+            for n, (geo, s) in enumerate(series.items()):
+                xs, ys = [index[v.period] for v in s], [v.value for v in s]
+                ax.plot(xs, ys, color=palette.SERIES[n], marker=MARKERS[n], linestyle=LINESTYLES[n],
+                        linewidth=2.2 if n == 0 else 1.4, markersize=5)
+                ax.annotate(f"{geo} {format_number(ys[-1], indicator.decimals)}", (xs[-1], ys[-1]),
+                            xytext=(5, 0), textcoords="offset points", va="center", color=palette.SERIES[n])
+            ax.set_xticks(range(len(periods)), [p.label for p in periods])
+            ax.set_xlim(-0.3, len(periods) - 0.3 + 0.35 * len(periods))
+            ax.yaxis.set_major_formatter(formatter)
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.grid(axis="y", color=palette.GRID, linewidth=0.6)
+        if indicator.target is not None:
+            line = ax.axvline if as_bars else ax.axhline
+            line(indicator.target, color=palette.TARGET, linestyle=(0, (4, 3)), linewidth=1.2)
+            label = "Mål: " + format_value(indicator.target, indicator.decimals, indicator.unit)
+            if as_bars:
+                ax.annotate(label, (indicator.target, 1), xycoords=("data", "axes fraction"),
+                            xytext=(3, -10), textcoords="offset points")
+            else:
+                ax.annotate(label, (0, indicator.target), xycoords=("axes fraction", "data"),
+                            xytext=(2, 3), textcoords="offset points")
+        ax.set_title(indicator.unit, loc="left", fontsize=8)
+        source = _source_line(indicator, values)
+        fig.text(0.01, 0.005, source, fontsize=7, ha="left", va="bottom")
+        fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
+        svg, png = out_dir / f"{indicator.id}.svg", out_dir / f"{indicator.id}.png"
+        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        fig.savefig(png, dpi=200, metadata={"Software": None})
+        plt.close(fig)
+    kind = "Stolpediagram" if as_bars else "Linjediagram"
+    return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind), source, svg, png)

@@ -1,0 +1,129 @@
+"""Benchmark: wall time and peak memory of each step, on the sample and on synthetic data.
+
+    .venv/bin/python scripts/benchmark.py            # sample, 10× and 50×, 3 runs each
+    .venv/bin/python scripts/benchmark.py --runs 5 --scales 1 10
+
+Each step runs in its own process so its peak memory (max RSS) is measured alone:
+(a) load and validate the data; (b) the pre-render build, from scratch and again unchanged
+(cache); (c) Pandoc converting the whole generated book to docx and html (the floor any
+Quarto render pays); (d) `quarto render` of all three formats, when quarto is installed.
+Synthetic data is the sample plus generated assignments (25 × scale) and indicator values
+for kommuner (40 indicators × 10 years × up to 356 kommuner), written with the project's
+own workbook writer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from report import schema  # noqa: E402
+from report.load import load_dataset  # noqa: E402
+from report.workbooks import write_workbook  # noqa: E402
+
+KOMMUNER = 356
+STEP_CODE = {
+    "a": "from report.load import load_dataset; load_dataset(Path('data'))",
+    "b": "from report.build import build; build(Path('.'))",
+    "c": (
+        "import subprocess, pypandoc; from bookfiles import whole_book; src = whole_book(Path('.')); "
+        "exe = pypandoc.get_pandoc_path(); "
+        "[subprocess.run([exe, '-f', 'markdown', '-t', t, '-o', '/dev/null', '--default-image-extension=' + e, "
+        "'--reference-doc=_generert/referanse.docx'], input=src, text=True, check=True) "
+        "for t, e in (('docx', 'png'), ('html', 'svg'))]"
+    ),
+}
+
+
+def _row(record) -> dict:
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name != "row"}
+
+
+def make_project(scale: int, dest: Path) -> Path:
+    """A copy of the project whose data is the sample grown `scale` times."""
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "_bok", "_generert", "._generert*", "_variables.yml", "__pycache__", "tests"))
+    if scale == 1:
+        return dest
+    ds, _ = load_dataset(ROOT / "data")
+    created = dt.datetime(2022, 10, 19)
+    areas = list(schema.AREAS)
+    assignments = [_row(a) for a in ds.assignments]
+    for n in range(25 * scale - len(ds.assignments_for(2022))):
+        base = ds.assignments[n % len(ds.assignments)]
+        assignments.append({**_row(base), "id": f"SYN-{n:04d}", "year": 2022, "area": areas[n % len(areas)],
+                            "title": f"Syntetisk oppdrag {n}"})
+    indicators = [_row(i) for i in ds.indicators.values()]
+    values = [{**_row(v), "period": v.period.label} for v in ds.values]
+    kommuner = min(KOMMUNER, KOMMUNER * scale // 50)
+    for i in range(40):
+        iid = f"SYN{i:02d}"
+        indicators.append({"id": iid, "name": f"Syntetisk indikator {i}", "unit": "prosent",
+                           "area": areas[i % len(areas)], "source": "illustrativ (syntetisk)", "target": 50.0,
+                           "direction": "høyere er bedre", "decimals": 1, "description": ""})
+        for year in range(2013, 2023):
+            values.append({"indicator_id": iid, "period": str(year), "geo_level": "land", "geo": "Norge",
+                           "value": 40 + (year - 2013) + i / 10, "note": "", "source": ""})
+            for k in range(kommuner):
+                values.append({"indicator_id": iid, "period": str(year), "geo_level": "kommune",
+                               "geo": f"Kommune {k:03d}", "value": (k * 7 + year + i) % 100 + 0.5,
+                               "note": "", "source": ""})
+    data = dest / "data"
+    write_workbook(data / "oppdrag.xlsx", schema.ASSIGNMENTS_BOOK, {"Oppdrag": assignments}, created=created)
+    write_workbook(data / "indikatorer.xlsx", schema.INDICATORS_BOOK,
+                   {"Katalog": indicators, "Verdier": values}, created=created)
+    return dest
+
+
+def run_step(project: Path, step: str) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one step in a fresh Python process."""
+    code = f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); {STEP_CODE[step]}"
+    cmd = [sys.executable, "-c", code] if step in STEP_CODE else ["quarto", "render"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"step {step} failed in {project}: {proc.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 50])
+    args = parser.parse_args()
+    steps = [("a", "laste og validere data"), ("b", "bygg fra scratch"), ("b2", "bygg uendret (cache)"),
+             ("c", "pandoc docx+html")]
+    if shutil.which("quarto"):
+        steps.append(("d", "quarto render (3 formater)"))
+    print(f"{'skala':>5}  {'steg':<28} {'median s':>9} {'maks MB':>8}  (median av {args.runs} kjøringer)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scales:
+            project = make_project(scale, Path(tmp) / f"x{scale}")
+            for step, label in steps:
+                times, peaks = [], []
+                for _ in range(args.runs):
+                    if step == "b":
+                        shutil.rmtree(project / "_generert", ignore_errors=True)
+                    wall, peak = run_step(project, step.rstrip("2"))
+                    times.append(wall)
+                    peaks.append(peak)
+                print(f"{scale:>4}×  {label:<28} {statistics.median(times):>9.2f} {max(peaks):>8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
