@@ -28,6 +28,8 @@ MAX_UNPACKED_MB = 200
 MAX_RATIO = 200  # uncompressed/compressed, per zip member
 MAX_ROWS = 1_000_000
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FORMULA = re.compile(rb"<f[ >/]")
+_MERGED = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 _DATE_TEXT = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})$")
 
 Row = tuple[int, dict[str, Any]]  # worksheet row number, field → typed value
@@ -51,8 +53,7 @@ def _read_workbook(path: Path, book: schema.Workbook, problems: Problems) -> dic
     if not _safe_container(path, problems):
         return {}
     try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
+        values = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as e:  # defusedxml refuses entity declarations; broken parts fail to parse
         problems.error(file, None, None, msg("xml_attack" if _is_defused(e) else "broken_zip"))
         return {}
@@ -60,13 +61,28 @@ def _read_workbook(path: Path, book: schema.Workbook, problems: Problems) -> dic
         if ws.sheet_state != "visible":
             problems.warning(file, ws.title, None, msg("hidden_sheet"))
     tables = {}
-    for sheet in book.sheets:
-        if sheet.name not in values.sheetnames or values[sheet.name].sheet_state != "visible":
-            problems.error(file, None, None, msg("missing_sheet", sheet=sheet.name))
-            continue
-        tables[sheet.name] = _read_sheet(file, values[sheet.name], formulas[sheet.name], sheet, problems)
-    formulas.close()
+    with zipfile.ZipFile(path) as z:
+        for sheet in book.sheets:
+            if sheet.name not in values.sheetnames or values[sheet.name].sheet_state != "visible":
+                problems.error(file, None, None, msg("missing_sheet", sheet=sheet.name))
+                continue
+            ws = values[sheet.name]
+            xml = z.read(ws._worksheet_path)
+            tables[sheet.name] = _read_sheet(file, ws, _formulas(path, sheet.name, xml), xml, sheet, problems)
+    values.close()
     return tables
+
+
+def _formulas(path: Path, sheet: str, xml: bytes) -> dict[tuple[int, int], str]:
+    """Formula cells by (row, column); the second read only happens when the sheet has any."""
+    if not _FORMULA.search(xml):
+        return {}
+    wb = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    try:
+        return {(c.row, c.column): c.value for r in wb[sheet].iter_rows(min_row=2) for c in r
+                if getattr(c, "data_type", None) == "f"}
+    finally:
+        wb.close()
 
 
 def _is_defused(error: BaseException | None) -> bool:
@@ -104,20 +120,15 @@ def _safe_container(path: Path, problems: Problems) -> bool:
     return True
 
 
-def _read_sheet(file: str, ws, ws_formulas, sheet: Sheet, problems: Problems) -> list[Row]:
+def _read_sheet(file: str, ws, formula_cells: dict, xml: bytes, sheet: Sheet, problems: Problems) -> list[Row]:
     where = (file, sheet.name)
-    if ws.max_row > MAX_ROWS:
+    if (ws.max_row or 0) > MAX_ROWS:
         problems.error(*where, None, msg("too_many_rows", rows=ws.max_row, limit=MAX_ROWS))
         return []
-    for merged in ws.merged_cells.ranges:
-        problems.error(*where, merged.coord.split(":")[0], msg("merged", range=merged.coord))
+    for merged in _MERGED.findall(xml):
+        coord = merged.decode()
+        problems.error(*where, coord.split(":")[0], msg("merged", range=coord))
     columns = _map_columns(file, ws, sheet, problems)
-    formula_cells = {
-        (c.row, c.column): c.value
-        for r in ws_formulas.iter_rows(min_row=2)
-        for c in r
-        if getattr(c, "data_type", None) == "f"
-    }
     rows: list[Row] = []
     for r, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
