@@ -28,6 +28,7 @@ MAX_UNPACKED_MB = 200
 MAX_RATIO = 200  # uncompressed/compressed, per zip member
 MAX_ROWS = 1_000_000
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$")  # IDs name files: never a path
 _FORMULA = re.compile(rb"<f[ >/]")
 _MERGED = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 _DATE_TEXT = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})$")
@@ -191,7 +192,11 @@ def _parse(raw: Any, column: Column, where: tuple, problems: Problems) -> Any:
         return None
     kind = column.kind
     if kind in (Kind.TEXT, Kind.ID):
-        return str(raw) if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
+        text = str(raw) if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
+        if kind is Kind.ID and not _ID.match(text):
+            problems.error(*where, msg("id", value=text))
+            return None
+        return text
     if kind in (Kind.CHOICE, Kind.YES_NO):
         value = str(raw)
         if value in column.choices:

@@ -25,6 +25,7 @@ MESSAGES = {
     "year": "«{value}» er ikke et årstall (for eksempel 2022)",
     "date": "«{value}» er ikke en gyldig dato",
     "period": "«{value}» er ikke en gyldig periode (2022, 2022 T1, 2022 H1, 2022-09, 15.09.2022 eller 2019–2021)",
+    "id": "«{value}» er ikke en gyldig ID (bare bokstaver A–Z, tall og bindestrek, for eksempel SAM-01)",
     "duplicate_id": "{what} «{value}» finnes flere ganger{scope} (også i {other})",
     "unknown_indicator": "ukjent indikator «{value}» (finnes ikke i arket Katalog)",
     "unknown_partnership": "ukjent helsefellesskap «{value}» (finnes ikke i arket Helsefellesskap)",

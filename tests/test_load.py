@@ -183,3 +183,12 @@ def test_written_workbooks_have_drop_downs_that_refuse_other_values(tmp_path, ba
     assert dv.type == "list" and dv.showErrorMessage
     assert bad in dv.formula1
     assert ws.freeze_panes == "A2"
+
+
+def test_ids_cannot_name_a_path(tmp_path):
+    write_data(tmp_path)
+    edit(tmp_path / "indikatorer.xlsx", "Katalog", A2="../../etc/x")
+    edit(tmp_path / "indikatorer.xlsx", "Verdier", A2="C02")
+    msgs = _messages(tmp_path)
+    assert msgs[0] == ("indikatorer.xlsx › Katalog › A2: «../../etc/x» er ikke en gyldig ID "
+                       "(bare bokstaver A–Z, tall og bindestrek, for eksempel SAM-01)")
