@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
         help="lag tabeller, figurer og tall til kapitlene i _generert/ (kjøres av Quarto før hver render)",
     )
     sub.add_parser("bygg", help="lag hele rapporten (HTML, PDF og Word) med Quarto")
+    new_year = sub.add_parser("nytt-aar", help="rull prosjektet fram til et nytt rapporteringsår")
+    new_year.add_argument("aar", type=int, metavar="ÅR", help="det nye rapporteringsåret, f.eks. 2023")
     return parser
 
 
@@ -62,7 +64,25 @@ def main(argv: list[str] | None = None) -> int:
         from report.render import render
 
         return render(args.prosjekt)
+    if args.kommando == "nytt-aar":
+        return _roll_over(args.prosjekt, args.aar)
     return 2
+
+
+def _roll_over(root: Path, year: int) -> int:
+    from report.rollover import RolloverError, roll_over
+
+    try:
+        lines = roll_over(root, year)
+    except RolloverError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except DataError as e:
+        print(f"Rett feilene i regnearkene først ({len(e.problems.errors)} feil):", file=sys.stderr)
+        print_problems(e.problems.errors)
+        return 1
+    print("\n".join(lines))
+    return 0
 
 
 if __name__ == "__main__":

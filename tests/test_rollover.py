@@ -1,0 +1,46 @@
+import subprocess
+import sys
+
+from report.config import load_config
+from report.load import load_dataset
+
+
+def _run(project, *args):
+    return subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), *args],
+                          capture_output=True, text=True)
+
+
+def test_new_year_carries_unfinished_assignments_and_keeps_every_row(project):
+    before, _ = load_dataset(project / "data")
+    unfinished = [a for a in before.assignments_for(2022) if a.status not in ("Levert", "Avsluttet")]
+    result = _run(project, "nytt-aar", "2023")
+    assert result.returncode == 0, result.stderr
+    assert f"{len(unfinished)} oppdrag" in result.stdout
+    after, problems = load_dataset(project / "data")
+    assert problems.errors == []
+    assert load_config(project).year == 2023
+    assert [a for a in after.assignments if a.year < 2023] == before.assignments  # no row lost or changed
+    new = after.assignments_for(2023)
+    assert [a.id for a in new] == [a.id for a in unfinished]
+    for old, row in zip(unfinished, new):
+        assert (row.title, row.area, row.type, row.deadline, row.responsible) == (
+            old.title, old.area, old.type, old.deadline, old.responsible)
+        assert (row.status_text, row.colour, row.trend) == ("", None, None)
+    assert len(after.status_for(2023)) == 19
+    assert all(s.status_text == "" for s in after.status_for(2023))
+    backups = sorted(p.name for p in (project / "data" / "sikkerhetskopi").iterdir())
+    assert len(backups) == 3 and backups[0].startswith("helsefellesskap-")
+    assert _run(project, "sjekk").returncode == 0
+
+
+def test_new_year_refuses_when_rows_exist_or_year_is_wrong(project):
+    assert _run(project, "nytt-aar", "2023").returncode == 0
+    data = (project / "data" / "oppdrag.xlsx").read_bytes()
+    (project / "rapport.toml").write_text(
+        (project / "rapport.toml").read_text(encoding="utf-8").replace("aar = 2023", "aar = 2022"), encoding="utf-8")
+    again = _run(project, "nytt-aar", "2023")
+    assert again.returncode == 1
+    assert "Det finnes allerede rader for 2023" in again.stderr
+    assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
+    wrong = _run(project, "nytt-aar", "2030")
+    assert wrong.returncode == 1 and "neste år er 2023" in wrong.stderr
