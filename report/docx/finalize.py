@@ -197,14 +197,22 @@ def _repeat_header(table) -> None:
         tr_pr.append(_el("w:tblHeader"))
 
 
-def _shade(cell, fill: str) -> None:
+def _set_cell_property(cell, element, first: bool = False) -> None:
+    """Put `element` in the cell's tcPr, replacing one of the same kind."""
     tc_pr = cell.find(qn("w:tcPr"))
     if tc_pr is None:
         tc_pr = _el("w:tcPr")
         cell.insert(0, tc_pr)
-    for old in tc_pr.findall(qn("w:shd")):
+    for old in tc_pr.findall(element.tag):
         tc_pr.remove(old)
-    tc_pr.append(_el("w:shd", **{"w:val": "clear", "w:color": "auto", "w:fill": fill}))
+    if first:
+        tc_pr.insert(0, element)
+    else:
+        tc_pr.append(element)
+
+
+def _shade(cell, fill: str) -> None:
+    _set_cell_property(cell, _el("w:shd", **{"w:val": "clear", "w:color": "auto", "w:fill": fill}))
 
 
 def _shade_overview(table) -> None:
@@ -233,13 +241,7 @@ def _fit_columns(table, text_width) -> None:
     for col in table.find(qn("w:tblGrid")).findall(qn("w:gridCol")):
         col.set(qn("w:w"), str(twips))
     for tc in table.iter(qn("w:tc")):
-        tc_pr = tc.find(qn("w:tcPr"))
-        if tc_pr is None:
-            tc_pr = _el("w:tcPr")
-            tc.insert(0, tc_pr)
-        for old in tc_pr.findall(qn("w:tcW")):
-            tc_pr.remove(old)
-        tc_pr.insert(0, _el("w:tcW", **{"w:w": str(twips), "w:type": "dxa"}))
+        _set_cell_property(tc, _el("w:tcW", **{"w:w": str(twips), "w:type": "dxa"}), first=True)
 
 
 def _core_properties(doc, config: Config) -> None:
