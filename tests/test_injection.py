@@ -90,7 +90,6 @@ def test_multiline_text_keeps_lines_and_nothing_else(text):
 
 
 def _hostile_dataset(text):
-    from report.load import load_dataset  # noqa: F401  (the real loader is tested elsewhere)
     from report.model import Assignment
 
     rows = valid_rows()["Oppdrag"][0]

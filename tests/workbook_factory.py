@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -52,8 +51,3 @@ def edit(path: Path, sheet: str, **cells) -> None:
     for address, value in cells.items():
         wb[sheet][address] = value
     wb.save(path)
-
-
-def copy_project_data(src: Path, dest: Path) -> Path:
-    shutil.copytree(src, dest)
-    return dest
