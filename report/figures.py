@@ -7,6 +7,10 @@ labelled "Mål"; numbers are Norwegian. Output is byte-identical for the same da
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from report import palette  # noqa: E402
+from report import __version__, palette  # noqa: E402
 from report.blocks import format_value  # noqa: E402
 from report.model import Indicator, IndicatorValue  # noqa: E402
 from report.norsk import format_number  # noqa: E402
@@ -137,3 +141,29 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
         plt.close(fig)
     kind = "Stolpediagram" if as_bars else "Linjediagram"
     return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind), source, svg, png)
+
+
+def _cache_key(indicator: Indicator, values: list[IndicatorValue]) -> str:
+    """Everything a figure is drawn from: a change to any of it draws the figure again."""
+    text = repr((__version__, matplotlib.__version__, indicator, sorted(values, key=repr)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path,
+                            previous: Path) -> IndicatorFigure:
+    """The figure from the previous build when nothing it is drawn from has changed, else drawn anew."""
+    key = _cache_key(indicator, values)
+    meta = previous / f"{indicator.id}.json"
+    if meta.is_file():
+        saved = json.loads(meta.read_text(encoding="utf-8"))
+        files = [previous / f"{indicator.id}.{ext}" for ext in ("svg", "png")]
+        if saved.pop("key") == key and all(f.is_file() for f in files):
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for f in files + [meta]:
+                shutil.copyfile(f, out_dir / f.name)
+            return IndicatorFigure(**{**saved, "svg": out_dir / files[0].name, "png": out_dir / files[1].name})
+    figure = render_indicator_figure(indicator, values, out_dir)
+    saved = {k: v for k, v in dataclasses.asdict(figure).items() if k not in ("svg", "png")}
+    (out_dir / f"{indicator.id}.json").write_text(json.dumps({**saved, "key": key}, ensure_ascii=False,
+                                                             sort_keys=True), encoding="utf-8")
+    return figure

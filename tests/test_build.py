@@ -136,3 +136,27 @@ def test_generer_command_exit_codes(project):
     assert bad.returncode == 1
     assert "indikatorer.xlsx" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_unchanged_figures_come_from_the_cache_and_a_changed_value_is_never_stale(project, monkeypatch):
+    from report import figures
+
+    build(project)
+    drawn = []
+    real = figures.render_indicator_figure
+    monkeypatch.setattr(figures, "render_indicator_figure", lambda *a, **k: drawn.append(a[0].id) or real(*a, **k))
+    before = _tree(project)
+    build(project)
+    assert drawn == []
+    assert _tree(project) == before
+
+    path = project / "data" / "indikatorer.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Verdier"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "A10" and r[1].value == "2021")
+    row[4].value = 51.2
+    wb.save(path)
+    build(project)
+    assert drawn == ["A10"]
+    block = (project / "_generert" / "blokker" / "figur-A10.md").read_text(encoding="utf-8")
+    assert "51,2 døgn" in block
