@@ -42,8 +42,17 @@ def load_dataset(data_dir: Path) -> tuple[Dataset, Problems]:
     for book in schema.WORKBOOKS:
         for name, rows in _read_workbook(Path(data_dir) / book.filename, book, problems).items():
             tables[name] = rows
-    dataset = _build(tables, problems)
+    files = {s.name: b.filename for b in schema.WORKBOOKS for s in b.sheets}
+    dataset = _build(tables, problems, files)
     return dataset, problems
+
+
+def load_assignments(path: Path) -> tuple[list[Assignment], Problems]:
+    """The Oppdrag sheet of any workbook in its layout (an innspill workbook), validated alone."""
+    problems = Problems()
+    tables = _read_workbook(Path(path), schema.ASSIGNMENTS_BOOK, problems)
+    dataset = _build(tables, problems, {schema.ASSIGNMENTS.name: Path(path).name})
+    return dataset.assignments, problems
 
 
 def _read_workbook(path: Path, book: schema.Workbook, problems: Problems) -> dict[str, list[Row]]:
@@ -260,9 +269,9 @@ def _fields(rec: dict) -> dict:
     return {k: v for k, v in rec.items() if k != "_cells"}
 
 
-def _build(tables: dict[str, list[Row]], problems: Problems) -> Dataset:
+def _build(tables: dict[str, list[Row]], problems: Problems, files: dict[str, str]) -> Dataset:
+    """Records from the sheets in `tables`; `files` names the file each sheet was read from."""
     ds = Dataset()
-    files = {s.name: b.filename for b in schema.WORKBOOKS for s in b.sheets}
 
     def complete(sheet: Sheet) -> list[Row]:
         """Rows whose required fields all parsed; the others already have a problem."""
