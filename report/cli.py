@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("bygg", help="lag hele rapporten (HTML, PDF og Word) med Quarto")
     new_year = sub.add_parser("nytt-aar", help="rull prosjektet fram til et nytt rapporteringsår")
     new_year.add_argument("aar", type=int, metavar="ÅR", help="det nye rapporteringsåret, f.eks. 2023")
+    innspill = sub.add_parser("innspill", help="samle inn status fra avdelingene med ett regneark per avdeling")
+    steps = innspill.add_subparsers(dest="steg", metavar="STEG", required=True)
+    make = steps.add_parser("lag", help="lag ett innspillsark per ansvarlig avdeling for rapporteringsåret")
+    make.add_argument("--til", type=Path, metavar="MAPPE",
+                      help="mappen arkene skrives til; standard er innspill/ÅR i prosjektmappen")
+    read = steps.add_parser("les", help="før de utfylte innspillsarkene inn i data/oppdrag.xlsx")
+    read.add_argument("mappe", type=Path, metavar="MAPPE", help="mappen med de utfylte innspillsarkene")
     return parser
 
 
@@ -66,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         return render(args.prosjekt)
     if args.kommando == "nytt-aar":
         return _roll_over(args.prosjekt, args.aar)
+    if args.kommando == "innspill":
+        return _innspill(args.prosjekt, args)
     return 2
 
 
@@ -82,6 +91,26 @@ def _roll_over(root: Path, year: int) -> int:
         print_problems(e.problems.errors)
         return 1
     print("\n".join(lines))
+    return 0
+
+
+def _innspill(root: Path, args) -> int:
+    from report import innspill
+
+    try:
+        if args.steg == "lag":
+            lines, warnings = innspill.make(root, args.til), []
+        else:
+            lines, warnings = innspill.read(root, args.mappe)
+    except innspill.InnspillError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except DataError as e:
+        print(f"Ingenting er endret. Rett disse {len(e.problems.errors)} feilene først:", file=sys.stderr)
+        print_problems(e.problems.errors + e.problems.warnings)
+        return 1
+    print("\n".join(lines))
+    print_problems(warnings, file=sys.stdout)
     return 0
 
 

@@ -11,23 +11,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 from report import schema
+from report.backup import back_up
 from report.changes import DONE
 from report.config import CONFIG_FILE, load_config
 from report.load import load_dataset
 from report.problems import DataError
-from report.workbooks import write_workbook
+from report.workbooks import as_row, write_workbook
 
 
 class RolloverError(Exception):
     pass
-
-
-def _rows(records) -> list[dict]:
-    return [{k: v for k, v in dataclasses.asdict(r).items() if k != "row"} for r in records]
 
 
 def roll_over(root: Path, year: int, now: dt.datetime | None = None) -> list[str]:
@@ -43,18 +39,15 @@ def roll_over(root: Path, year: int, now: dt.datetime | None = None) -> list[str
                for a in dataset.assignments_for(config.year) if a.status not in DONE]
     status = [dataclasses.replace(s, year=year, status_text="") for s in dataset.status_for(config.year)]
 
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    backup = config.data_dir / "sikkerhetskopi"
-    backup.mkdir(exist_ok=True)
-    for path in (config.data_dir / "oppdrag.xlsx", config.data_dir / "helsefellesskap.xlsx", root / CONFIG_FILE):
-        shutil.copy2(path, backup / f"{path.stem}-{stamp}{path.suffix}")
+    backup, stamp = back_up(config.data_dir, [config.data_dir / "oppdrag.xlsx",
+                                             config.data_dir / "helsefellesskap.xlsx", root / CONFIG_FILE], now)
 
     created = dt.datetime.combine(config.date, dt.time())
     write_workbook(config.data_dir / "oppdrag.xlsx", schema.ASSIGNMENTS_BOOK,
-                   {"Oppdrag": _rows(dataset.assignments + carried)}, created=created)
+                   {"Oppdrag": [as_row(a) for a in dataset.assignments + carried]}, created=created)
     write_workbook(config.data_dir / "helsefellesskap.xlsx", schema.PARTNERSHIPS_BOOK,
-                   {"Helsefellesskap": _rows(dataset.partnerships),
-                    "Status": _rows(dataset.partnership_status + status)}, created=created)
+                   {"Helsefellesskap": [as_row(p) for p in dataset.partnerships],
+                    "Status": [as_row(s) for s in dataset.partnership_status + status]}, created=created)
     settings = root / CONFIG_FILE
     text = re.sub(r"(?m)^aar\s*=\s*\d{4}", f"aar = {year}", settings.read_text(encoding="utf-8"))
     settings.write_text(text, encoding="utf-8")

@@ -8,6 +8,7 @@ the same bytes (fixed timestamps), so regenerated files do not show as changed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook as XlWorkbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -25,8 +27,12 @@ VALIDATED_ROWS = 5000
 _WIDTH = {Kind.TEXT: 50, Kind.ID: 10, Kind.YEAR: 8, Kind.INT: 10, Kind.NUMBER: 12, Kind.YES_NO: 12}
 
 
-def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]], *, created: dt.datetime) -> None:
-    """Write `rows` (per sheet name, dicts keyed by Column.field) to `path`, replacing it atomically."""
+def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]], *, created: dt.datetime,
+                   properties: dict[str, str] | None = None) -> None:
+    """Write `rows` (per sheet name, dicts keyed by Column.field) to `path`, replacing it atomically.
+
+    `properties` become custom document properties (Excel keeps them when a file is saved again).
+    """
     wb = XlWorkbook()
     guide = wb.active
     guide.title = schema.GUIDE_SHEET
@@ -35,11 +41,18 @@ def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]
         _write_sheet(wb.create_sheet(sheet.name), sheet, rows.get(sheet.name, []))
     wb.properties.creator = "Helsedirektoratet"
     wb.properties.created = wb.properties.modified = created
+    for name, value in (properties or {}).items():
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
     buffer = io.BytesIO()
     wb.save(buffer)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(_fixed_zip_times(buffer.getvalue(), created))
     tmp.replace(path)
+
+
+def as_row(record) -> dict:
+    """A model record (Assignment, …) as a row for `write_workbook`: its fields, without `row`."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name != "row"}
 
 
 def _write_sheet(ws, sheet: schema.Sheet, rows: list[dict]) -> None:
