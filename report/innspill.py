@@ -195,7 +195,7 @@ def _read_one(path: Path, year: int, problems: Problems) -> Returned | None:
         problems.error(path.name, None, None, f"innspillet gjelder {properties[YEAR_PROPERTY]}, "
                        f"men rapporteringsåret er {year}")
         return None
-    marks = {name[len(ROW_PROPERTY):]: tuple(value.split(":", 1))
+    marks = {name[len(ROW_PROPERTY):]: value.partition(":")[::2]
              for name, value in properties.items() if name.startswith(ROW_PROPERTY)}
     return Returned(path, rows, marks)
 
@@ -204,6 +204,7 @@ def _changes(returned: list[Returned], current: dict[str, Assignment], year: int
              problems: Problems) -> dict[str, tuple[Assignment, Path]]:
     """Changed rows by ID, with the workbook each came from; conflicts and stray rows become problems."""
     changed: dict[str, list[tuple[Assignment, Path]]] = defaultdict(list)
+    as_sent: list[tuple[Assignment, tuple, str]] = []
     for r in returned:
         where = (r.path.name, schema.ASSIGNMENTS.name)
         seen = set()
@@ -219,9 +220,8 @@ def _changes(returned: list[Returned], current: dict[str, Assignment], year: int
             seen.add(a.id)
             base, sent = r.marks[a.id]
             if fingerprint(a) == sent:
-                if sent != base:  # returned as sent: last year's text was not taken over
-                    problems.warning(*where, cell, f"{a.id} er ikke endret i arket, så fjorårets statusbeskrivelse "
-                                     "er ikke tatt inn. Raden i data/oppdrag.xlsx er uendret")
+                if sent != base:  # returned as sent: last year's text is not taken over
+                    as_sent.append((a, where, cell))
                 continue
             if fingerprint(a) == fingerprint(current[a.id]):  # already merged by an earlier run
                 continue
@@ -233,6 +233,10 @@ def _changes(returned: list[Returned], current: dict[str, Assignment], year: int
         for missing in sorted(set(r.marks) - seen):
             problems.warning(*where, None, f"oppdraget {missing} mangler i arket; raden i data/oppdrag.xlsx "
                              "beholdes uendret")
+    for a, where, cell in as_sent:
+        if a.id not in changed:
+            problems.warning(*where, cell, f"{a.id} er ikke endret i arket, så fjorårets statusbeskrivelse "
+                             "er ikke tatt inn. Raden i data/oppdrag.xlsx er uendret")
     for key, versions in changed.items():
         if len(versions) > 1:
             files = " og ".join(p.name for _, p in versions)

@@ -191,3 +191,20 @@ def test_workbook_not_made_by_the_tool_is_refused(project, sent):
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 1
     assert "oppdrag.xlsx: arket er ikke laget med «rapport innspill lag»" in result.stderr
+
+
+CALC = Path("/usr/lib/libreoffice/program/libsclo.so")
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and CALC.exists()), reason="LibreOffice Calc er ikke installert")
+def test_workbooks_saved_again_by_a_spreadsheet_program_keep_their_marks(project, sent, tmp_path):
+    _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")
+    saved = tmp_path / "lagret"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), *map(str, sorted(sent.iterdir()))],
+                   check=True, capture_output=True, timeout=180)
+    assert len(list(saved.iterdir())) == 6
+    result = _run(project, "innspill", "les", str(saved))
+    assert result.returncode == 0, result.stderr
+    assert "Trend: «uendret» → «bedre»" in result.stdout
+    assert "Oppdatert 1 oppdrag" in result.stdout  # every other row still matches what was sent
