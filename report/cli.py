@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -10,8 +11,36 @@ from pathlib import Path
 from report.problems import DataError, Problem
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "bruk: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its own words in bokmål: usage, headings, -h and the common errors."""
+
+    _ERRORS = (
+        (re.compile(r"the following arguments are required: (.*)"), r"mangler \1"),
+        (re.compile(r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)"), r"ukjent \1 \2 (velg en av: \3)"),
+        (re.compile(r"argument (\S+): invalid int value: (\S+)"), r"\1 må være et heltall, ikke \2"),
+        (re.compile(r"unrecognized arguments: (.*)"), r"ukjente argumenter: \1"),
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs, add_help=False, formatter_class=_Formatter)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "valg"
+        self.add_argument("-h", "--help", action="help", help="vis denne hjelpeteksten")
+
+    def error(self, message: str):
+        for pattern, norwegian in self._ERRORS:
+            message = pattern.sub(norwegian, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: feil: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rapport",
         description="Verktøy for statusrapporten for Nasjonal helse- og sykehusplan.",
     )
