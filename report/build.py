@@ -24,6 +24,7 @@ from report.load import load_dataset
 from report.manifest import make_manifest
 from report.problems import DataError, Problem, Problems
 from report.references import check_references, find_references
+from report.workbook_cache import FOLDER as CACHE, WorkbookCache
 
 GENERATED = "_generert"
 VARIABLES = "_variables.yml"
@@ -41,7 +42,8 @@ def build(root: Path) -> BuildResult:
     """Build everything the chapters refer to; raise DataError listing every problem."""
     root = Path(root).resolve()
     config = load_config(root)
-    dataset, problems = load_dataset(config.data_dir)
+    cache = WorkbookCache(previous=root / GENERATED / CACHE)
+    dataset, problems = load_dataset(config.data_dir, cache)
     if problems.errors:
         raise DataError(problems)
 
@@ -71,6 +73,7 @@ def build(root: Path) -> BuildResult:
                 json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
             )
             write_reference_doc(tmp / "referanse.docx")
+            cache.save(tmp / CACHE)
             # JSON is YAML: Quarto reads it as is, and no YAML writer is needed.
             (tmp / VARIABLES).write_text(
                 json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
