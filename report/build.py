@@ -19,7 +19,7 @@ from pathlib import Path
 from report import blocks as block_gen
 from report.config import load_config
 from report.docx.reference import write_reference_doc
-from report.figures import cached_indicator_figure
+from report.figures import cached_indicator_figures
 from report.load import load_dataset
 from report.manifest import make_manifest
 from report.problems import DataError, Problem, Problems
@@ -60,11 +60,11 @@ def build(root: Path) -> BuildResult:
     with _build_lock(root):
         tmp = Path(tempfile.mkdtemp(prefix=f".{GENERATED}-", dir=root))
         try:
-            for name in wanted:
-                figure = cached_indicator_figure(
-                    figures[name], dataset.values_for(figures[name].id), tmp / "figurer",
-                    previous=root / GENERATED / "figurer",
-                )
+            drawn = cached_indicator_figures(
+                [(figures[name], dataset.values_for(figures[name].id)) for name in wanted], tmp / "figurer",
+                previous=root / GENERATED / "figurer",
+            )
+            for name, figure in zip(wanted, drawn):
                 blocks[name] = block_gen.figure_block(figure, f"{GENERATED}/figurer")
             manifest = make_manifest(config, dataset)
             blocks["datagrunnlag"] = block_gen.data_basis_block(manifest)

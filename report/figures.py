@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,21 +151,47 @@ def _cache_key(indicator: Indicator, values: list[IndicatorValue]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def cached_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path,
-                            previous: Path) -> IndicatorFigure:
-    """The figure from the previous build when nothing it is drawn from has changed, else drawn anew."""
-    key = _cache_key(indicator, values)
+def _from_cache(indicator: Indicator, key: str, out_dir: Path, previous: Path) -> IndicatorFigure | None:
+    """The figure from the previous build when it was drawn from the same `key`, copied into `out_dir`."""
     meta = previous / f"{indicator.id}.json"
-    if meta.is_file():
-        saved = json.loads(meta.read_text(encoding="utf-8"))
-        files = [previous / f"{indicator.id}.{ext}" for ext in ("svg", "png")]
-        if saved.pop("key") == key and all(f.is_file() for f in files):
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for f in files + [meta]:
-                shutil.copyfile(f, out_dir / f.name)
-            return IndicatorFigure(**{**saved, "svg": out_dir / files[0].name, "png": out_dir / files[1].name})
+    if not meta.is_file():
+        return None
+    saved = json.loads(meta.read_text(encoding="utf-8"))
+    files = [previous / f"{indicator.id}.{ext}" for ext in ("svg", "png")]
+    if saved.pop("key") != key or not all(f.is_file() for f in files):
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for f in files + [meta]:
+        shutil.copyfile(f, out_dir / f.name)
+    return IndicatorFigure(**{**saved, "svg": out_dir / files[0].name, "png": out_dir / files[1].name})
+
+
+def _draw(indicator: Indicator, values: list[IndicatorValue], out_dir: Path, key: str) -> IndicatorFigure:
     figure = render_indicator_figure(indicator, values, out_dir)
     saved = {k: v for k, v in dataclasses.asdict(figure).items() if k not in ("svg", "png")}
     (out_dir / f"{indicator.id}.json").write_text(json.dumps({**saved, "key": key}, ensure_ascii=False,
                                                              sort_keys=True), encoding="utf-8")
     return figure
+
+
+def cached_indicator_figures(items: list[tuple[Indicator, list[IndicatorValue]]], out_dir: Path,
+                             previous: Path) -> list[IndicatorFigure]:
+    """Each figure from the previous build when nothing it is drawn from has changed, else drawn
+    anew; two or more to draw are drawn in parallel, one process per core."""
+    figures: list[IndicatorFigure | None] = []
+    todo = []
+    for indicator, values in items:
+        key = _cache_key(indicator, values)
+        figures.append(_from_cache(indicator, key, out_dir, previous))
+        if figures[-1] is None:
+            todo.append((len(figures) - 1, (indicator, values, out_dir, key)))
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers > 1:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with ProcessPoolExecutor(workers) as pool:
+            drawn = list(pool.map(_draw, *zip(*(args for _, args in todo))))
+    else:
+        drawn = [_draw(*args) for _, args in todo]
+    for (index, _), figure in zip(todo, drawn):
+        figures[index] = figure
+    return figures
