@@ -16,16 +16,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+from importlib import metadata
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-
-from report import __version__, palette  # noqa: E402
-from report.blocks import format_value  # noqa: E402
-from report.model import Indicator, IndicatorValue  # noqa: E402
-from report.norsk import format_number  # noqa: E402
+from report import __version__, palette
+from report.blocks import format_value
+from report.model import Indicator, IndicatorValue
+from report.norsk import format_number
 
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1))]
@@ -94,12 +90,25 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
     return text + "."
 
 
+def _matplotlib():
+    """pyplot and ticker, imported when a figure is first drawn: a build whose figures all
+    come from the cache does without matplotlib's import time."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker
+
+    return plt, ticker
+
+
 def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path) -> IndicatorFigure:
     out_dir.mkdir(parents=True, exist_ok=True)
     series = _series(values)
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
     as_bars = len(periods) == 1
-    formatter = FuncFormatter(lambda x, _: format_number(x, indicator.decimals if abs(x) < 1000 else 0))
+    plt, ticker = _matplotlib()
+    formatter = ticker.FuncFormatter(lambda x, _: format_number(x, indicator.decimals if abs(x) < 1000 else 0))
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(6.3, 3.5), layout="constrained")
         if as_bars:
@@ -121,7 +130,7 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
             ax.set_xticks(range(len(periods)), [p.label for p in periods])
             ax.set_xlim(-0.3, len(periods) - 0.3 + 0.35 * len(periods))
             ax.yaxis.set_major_formatter(formatter)
-            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.yaxis.set_major_locator(ticker.MaxNLocator(5))
             ax.grid(axis="y", color=palette.GRID, linewidth=0.6)
         if indicator.target is not None:
             line = ax.axvline if as_bars else ax.axhline
@@ -147,7 +156,7 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
 
 def _cache_key(indicator: Indicator, values: list[IndicatorValue]) -> str:
     """Everything a figure is drawn from: a change to any of it draws the figure again."""
-    text = repr((__version__, matplotlib.__version__, indicator, sorted(values, key=repr)))
+    text = repr((__version__, metadata.version("matplotlib"), indicator, sorted(values, key=repr)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -185,6 +194,8 @@ def cached_indicator_figures(items: list[tuple[Indicator, list[IndicatorValue]]]
         figures.append(_from_cache(indicator, key, out_dir, previous))
         if figures[-1] is None:
             todo.append((len(figures) - 1, (indicator, values, out_dir, key)))
+    if todo:
+        _matplotlib()  # imported once here, so the processes forked below have it already
     workers = min(len(todo), os.cpu_count() or 1)
     if workers > 1:
         out_dir.mkdir(parents=True, exist_ok=True)

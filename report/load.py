@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import python_calamine
-from openpyxl.utils import get_column_letter
 
 from report import schema
 from report.messages import choice_noun, msg
@@ -225,8 +224,8 @@ def _read_sheet(file: str, ws, special: tuple[dict, dict], sheet: Sheet, problem
         problems.error(*where, None, msg("too_many_rows", rows=height, limit=MAX_ROWS))
         return Table({}, [])
     for (top, left), (bottom, right) in sorted(ws.merged_cell_ranges or []):
-        first = f"{get_column_letter(left + 1)}{top + 1}"
-        problems.error(*where, first, msg("merged", range=f"{first}:{get_column_letter(right + 1)}{bottom + 1}"))
+        first = f"{_column(left)}{top + 1}"
+        problems.error(*where, first, msg("merged", range=f"{first}:{_column(right)}{bottom + 1}"))
     grid = ws.to_python(skip_empty_area=False)
     header = [_cell(v) for v in grid[0]] if grid else []
     columns = _map_columns(file, header, sheet, problems)
@@ -264,10 +263,20 @@ def _read_sheet(file: str, ws, special: tuple[dict, dict], sheet: Sheet, problem
     return Table({c.field: i for c, i in columns.items()}, rows)
 
 
+def _column(index: int) -> str:
+    """A 0-based column index as Excel's letters: 0 → A, 27 → AB (openpyxl is slow to import)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _at(where: tuple) -> tuple[str, str, str]:
     """(file, sheet, column index, row) → (file, sheet, A1 address): made only when a problem needs it."""
     file, sheet, index, row = where
-    return file, sheet, f"{get_column_letter(index + 1)}{row}"
+    return file, sheet, f"{_column(index)}{row}"
 
 
 def _map_columns(file: str, header: list, sheet: Sheet, problems: Problems) -> dict[Column, int]:
@@ -280,20 +289,20 @@ def _map_columns(file: str, header: list, sheet: Sheet, problems: Problems) -> d
         if value is None or not str(value).strip():
             continue
         column = by_name.get(str(value).strip().casefold())
-        address = f"{get_column_letter(index + 1)}1"
+        address = f"{_column(index)}1"
         if column is None:
             unknown.append((index, str(value)))
         elif column in found:
-            other = f"{get_column_letter(found[column] + 1)}1"
+            other = f"{_column(found[column])}1"
             problems.error(*where, address, msg("duplicate_column", header=column.header, other=other))
         else:
             found[column] = index
     if len(unknown) > 5:
-        first, last = (f"{get_column_letter(unknown[i][0] + 1)}1" for i in (0, -1))
+        first, last = (f"{_column(unknown[i][0])}1" for i in (0, -1))
         problems.error(*where, first, msg("unknown_columns", count=len(unknown), first=first, last=last, expected=expected))
     else:
         for index, value in unknown:
-            problems.error(*where, f"{get_column_letter(index + 1)}1", msg("unknown_column", header=value, expected=expected))
+            problems.error(*where, f"{_column(index)}1", msg("unknown_column", header=value, expected=expected))
     for column in sheet.columns:
         if column not in found:
             problems.error(*where, "rad 1", msg("missing_column", header=column.header))
@@ -393,7 +402,7 @@ def _build(tables: dict[str, Table], problems: Problems, files: dict[str, str]) 
         need = [i for i, c in enumerate(sheet.columns) if c.required]
 
         def address(r: int, field: str) -> str:
-            return f"{get_column_letter(table.columns[field] + 1)}{r}"
+            return f"{_column(table.columns[field])}{r}"
 
         for r, values in table.rows:
             if all(values[i] is not None for i in need):
