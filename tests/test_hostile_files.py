@@ -8,7 +8,7 @@ import zipfile
 from openpyxl import Workbook
 
 from report.load import load_dataset
-from workbook_factory import write_data
+from workbook_factory import rewrite_member as _rewrite_member, write_data
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -16,14 +16,6 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 def _errors_for(folder, file="oppdrag.xlsx"):
     _, problems = load_dataset(folder)
     return [str(p) for p in problems.errors if p.file == file]
-
-
-def _rewrite_member(path, member, transform):
-    with zipfile.ZipFile(path) as z:
-        items = [(i, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, data in items:
-            z.writestr(info, transform(data) if info.filename == member else data)
 
 
 def test_not_a_zip(tmp_path):

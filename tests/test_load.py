@@ -5,7 +5,7 @@ import pytest
 
 from report.load import load_dataset
 from report.problems import Level
-from workbook_factory import assignment, edit, valid_rows, write_data
+from workbook_factory import add_sheet, assignment, edit, rewrite_member, sheet_member, valid_rows, write_data
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -195,15 +195,7 @@ def test_ids_cannot_name_a_path(tmp_path):
 
 
 def _rewrite_sheet_xml(path, sheet_title, transform):
-    """Rewrite the XML of one worksheet (found by its title) inside a workbook."""
-    import zipfile
-
-    target = openpyxl.load_workbook(path, read_only=True)[sheet_title]._worksheet_path.lstrip("/")
-    with zipfile.ZipFile(path) as z:
-        items = [(i, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, data in items:
-            z.writestr(info, transform(data) if info.filename == target else data)
+    rewrite_member(path, sheet_member(path, sheet_title), transform)
 
 
 def test_error_values_are_reported_as_read(tmp_path):
@@ -241,13 +233,8 @@ def test_empty_rows_keep_the_row_numbers_in_messages(tmp_path):
 
 
 def test_very_hidden_sheets_are_ignored_with_a_warning(tmp_path):
-    write_data(tmp_path)
-    path = tmp_path / "oppdrag.xlsx"
-    wb = openpyxl.load_workbook(path)
-    wb.create_sheet("Intern").sheet_state = "veryHidden"
-    wb.save(path)
-    _, problems = load_dataset(tmp_path)
-    assert [str(p) for p in problems.items] == ["oppdrag.xlsx › Intern: skjult ark ignoreres"]
+    add_sheet(write_data(tmp_path) / "oppdrag.xlsx", "Intern", "veryHidden")
+    assert [str(p) for p in load_dataset(tmp_path)[1].items] == ["oppdrag.xlsx › Intern: skjult ark ignoreres"]
 
 
 def test_sheet_xml_that_is_not_well_formed_is_a_broken_file(tmp_path):
