@@ -34,11 +34,11 @@ MAX_RATIO = 200  # uncompressed/compressed, per zip member
 MAX_ROWS = 1_000_000
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$")  # IDs name files: never a path
-_ENTITY = b"<!ENTITY"  # what defusedxml refuses: entity declarations
+# What defusedxml refuses: entity declarations, in the encodings an XML part may have.
+_ENTITY = tuple("<!ENTITY".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
 # A formula (<f>, or <x:f> with a namespace prefix) or an error value: plain substrings, as a
 # regular expression starting with "<" is slow on XML. A false match only costs a slower read.
 _SPECIAL = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/", b' t="e"', b" t='e'")
-_XML = (".xml", ".rels", ".vml")
 _DATE_TEXT = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})$")
 _EXACT_INT = 2**53  # floats below this that are whole numbers are ints, as Excel writes them
 
@@ -184,17 +184,16 @@ def _safe_container(path: Path, problems: Problems) -> set[str] | None:
 
 def _scan_member(z: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool | None:
     """Unpack one member in chunks: None when it declares XML entities, else whether it holds
-    formulas or error values. A chunk keeps the end of the one before, so no mark is split."""
-    xml = member.filename.lower().endswith(_XML)
+    formulas or error values. Every member is scanned, whatever its name: a part's name need
+    not end in .xml. A chunk keeps the end of the one before, so no mark is split."""
     found, tail = False, b""
     with z.open(member) as f:
         while chunk := f.read(1 << 20):
-            if xml:
-                text = tail + chunk
-                if _ENTITY in text:
-                    return None
-                found = found or any(mark in text for mark in _SPECIAL)
-                tail = text[-16:]
+            text = tail + chunk
+            if any(mark in text for mark in _ENTITY):
+                return None
+            found = found or any(mark in text for mark in _SPECIAL)
+            tail = text[-16:]
     return found
 
 

@@ -134,3 +134,13 @@ def test_sjekk_reports_a_broken_file_without_traceback(tmp_path):
     assert result.returncode == 1
     assert "oppdrag.xlsx" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_xml_entities_are_refused_in_any_member_and_in_utf16(tmp_path):
+    write_data(tmp_path)
+    bomb = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><x>&a;</x>'
+    with zipfile.ZipFile(tmp_path / "oppdrag.xlsx", "a") as z:
+        z.writestr("xl/custom/part.dat", bomb.encode("utf-16-le"))
+    assert _errors_for(tmp_path) == [
+        "oppdrag.xlsx: filen inneholder XML som ikke er tillatt (entiteter/DTD). Lagre den på nytt fra Excel"
+    ]
