@@ -98,6 +98,10 @@ def _read_workbook(path: Path, book: schema.Workbook, problems: Problems) -> dic
         return {}
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.CalamineError:
+        problems.error(file, None, None, msg("broken_zip"))
+        return {}
+    try:
         sheets = [m for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
         visible = {m.name for m in sheets if m.visible == python_calamine.SheetVisibleEnum.Visible}
         for m in sheets:
@@ -112,12 +116,17 @@ def _read_workbook(path: Path, book: schema.Workbook, problems: Problems) -> dic
                 continue
             ws = workbook.get_sheet_by_name(sheet.name)
             tables[sheet.name] = _read_sheet(file, ws, cells.get(sheet.name, ({}, {})), sheet, problems)
-        workbook.close()
-    except python_calamine.CalamineError:  # a part that is not well-formed XML, or a broken zip member
-        problems.items[:] = [p for p in problems.items if p.file != file]
+    except (python_calamine.CalamineError, _Unreadable):  # XML that is not well formed, a part missing
+        problems.items.clear()  # what was found before the break would only confuse
         problems.error(file, None, None, msg("broken_zip"))
         return {}
+    finally:
+        workbook.close()
     return tables
+
+
+class _Unreadable(Exception):
+    """openpyxl could not read a part of a workbook that calamine could open."""
 
 
 def _special_cells(path: Path, sheets: list[str], special: set[str]) -> dict[str, tuple[dict, dict]]:
@@ -130,21 +139,21 @@ def _special_cells(path: Path, sheets: list[str], special: set[str]) -> dict[str
         return {}
     import openpyxl  # only for this rare case
 
+    def cells(ws, data_type: str) -> dict:
+        return {(c.row, c.column): c.value for r in ws.iter_rows(min_row=2) for c in r
+                if getattr(c, "data_type", None) == data_type}
+
     result = {}
-    values = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
     try:
+        values = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
         for name in sheets:
-            if values[name]._worksheet_path.lstrip("/") not in special:
-                continue
-            errors = {(c.row, c.column): c.value for r in values[name].iter_rows(min_row=2) for c in r
-                      if getattr(c, "data_type", None) == "e"}
-            texts = {(c.row, c.column): c.value for r in formulas[name].iter_rows(min_row=2) for c in r
-                     if getattr(c, "data_type", None) == "f"}
-            result[name] = (errors, texts)
-    finally:
+            if values[name]._worksheet_path.lstrip("/") in special:
+                result[name] = (cells(values[name], "e"), cells(formulas[name], "f"))
         values.close()
         formulas.close()
+    except Exception as e:  # openpyxl raises many kinds for a broken part
+        raise _Unreadable from e
     return result
 
 
