@@ -219,6 +219,7 @@ def _cell(raw: Any) -> Any:
 
 
 def _blank(cells: list) -> bool:
+    """Whether a row of calamine values holds nothing but empty cells and spaces."""
     for v in cells:
         if v != "" and (type(v) is not str or v.strip()):
             return False
