@@ -14,9 +14,8 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-
 from importlib import metadata
+from pathlib import Path
 
 from report import __version__, palette
 from report.blocks import format_value
