@@ -19,11 +19,12 @@ from pathlib import Path
 from report import blocks as block_gen
 from report.config import load_config
 from report.docx.reference import write_reference_doc
-from report.figures import cached_indicator_figure
+from report.figures import cached_indicator_figures
 from report.load import load_dataset
 from report.manifest import make_manifest
 from report.problems import DataError, Problem, Problems
 from report.references import check_references, find_references
+from report.workbook_cache import FOLDER as CACHE, WorkbookCache
 
 GENERATED = "_generert"
 VARIABLES = "_variables.yml"
@@ -41,7 +42,8 @@ def build(root: Path) -> BuildResult:
     """Build everything the chapters refer to; raise DataError listing every problem."""
     root = Path(root).resolve()
     config = load_config(root)
-    dataset, problems = load_dataset(config.data_dir)
+    cache = WorkbookCache(previous=root / GENERATED / CACHE)
+    dataset, problems = load_dataset(config.data_dir, cache)
     if problems.errors:
         raise DataError(problems)
 
@@ -58,11 +60,11 @@ def build(root: Path) -> BuildResult:
     with _build_lock(root):
         tmp = Path(tempfile.mkdtemp(prefix=f".{GENERATED}-", dir=root))
         try:
-            for name in wanted:
-                figure = cached_indicator_figure(
-                    figures[name], dataset.values_for(figures[name].id), tmp / "figurer",
-                    previous=root / GENERATED / "figurer",
-                )
+            drawn = cached_indicator_figures(
+                [(figures[name], dataset.values_for(figures[name].id)) for name in wanted], tmp / "figurer",
+                previous=root / GENERATED / "figurer",
+            )
+            for name, figure in zip(wanted, drawn):
                 blocks[name] = block_gen.figure_block(figure, f"{GENERATED}/figurer")
             manifest = make_manifest(config, dataset)
             blocks["datagrunnlag"] = block_gen.data_basis_block(manifest)
@@ -71,6 +73,7 @@ def build(root: Path) -> BuildResult:
                 json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
             )
             write_reference_doc(tmp / "referanse.docx")
+            cache.save(tmp / CACHE)
             # JSON is YAML: Quarto reads it as is, and no YAML writer is needed.
             (tmp / VARIABLES).write_text(
                 json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

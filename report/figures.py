@@ -10,20 +10,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-
-from report import __version__, palette  # noqa: E402
-from report.blocks import format_value  # noqa: E402
-from report.model import Indicator, IndicatorValue  # noqa: E402
-from report.norsk import format_number  # noqa: E402
+from report import __version__, palette
+from report.blocks import format_value
+from report.model import Indicator, IndicatorValue
+from report.norsk import format_number
 
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1))]
@@ -92,12 +89,25 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
     return text + "."
 
 
+def _matplotlib():
+    """pyplot and ticker, imported when a figure is first drawn: a build whose figures all
+    come from the cache does without matplotlib's import time."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker
+
+    return plt, ticker
+
+
 def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path) -> IndicatorFigure:
     out_dir.mkdir(parents=True, exist_ok=True)
     series = _series(values)
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
     as_bars = len(periods) == 1
-    formatter = FuncFormatter(lambda x, _: format_number(x, indicator.decimals if abs(x) < 1000 else 0))
+    plt, ticker = _matplotlib()
+    formatter = ticker.FuncFormatter(lambda x, _: format_number(x, indicator.decimals if abs(x) < 1000 else 0))
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(6.3, 3.5), layout="constrained")
         if as_bars:
@@ -119,7 +129,7 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
             ax.set_xticks(range(len(periods)), [p.label for p in periods])
             ax.set_xlim(-0.3, len(periods) - 0.3 + 0.35 * len(periods))
             ax.yaxis.set_major_formatter(formatter)
-            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.yaxis.set_major_locator(ticker.MaxNLocator(5))
             ax.grid(axis="y", color=palette.GRID, linewidth=0.6)
         if indicator.target is not None:
             line = ax.axvline if as_bars else ax.axhline
@@ -145,25 +155,53 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
 
 def _cache_key(indicator: Indicator, values: list[IndicatorValue]) -> str:
     """Everything a figure is drawn from: a change to any of it draws the figure again."""
-    text = repr((__version__, matplotlib.__version__, indicator, sorted(values, key=repr)))
+    text = repr((__version__, metadata.version("matplotlib"), indicator, sorted(values, key=repr)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def cached_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path,
-                            previous: Path) -> IndicatorFigure:
-    """The figure from the previous build when nothing it is drawn from has changed, else drawn anew."""
-    key = _cache_key(indicator, values)
+def _from_cache(indicator: Indicator, key: str, out_dir: Path, previous: Path) -> IndicatorFigure | None:
+    """The figure from the previous build when it was drawn from the same `key`, copied into `out_dir`."""
     meta = previous / f"{indicator.id}.json"
-    if meta.is_file():
-        saved = json.loads(meta.read_text(encoding="utf-8"))
-        files = [previous / f"{indicator.id}.{ext}" for ext in ("svg", "png")]
-        if saved.pop("key") == key and all(f.is_file() for f in files):
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for f in files + [meta]:
-                shutil.copyfile(f, out_dir / f.name)
-            return IndicatorFigure(**{**saved, "svg": out_dir / files[0].name, "png": out_dir / files[1].name})
+    if not meta.is_file():
+        return None
+    saved = json.loads(meta.read_text(encoding="utf-8"))
+    files = [previous / f"{indicator.id}.{ext}" for ext in ("svg", "png")]
+    if saved.pop("key") != key or not all(f.is_file() for f in files):
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for f in files + [meta]:
+        shutil.copyfile(f, out_dir / f.name)
+    return IndicatorFigure(**{**saved, "svg": out_dir / files[0].name, "png": out_dir / files[1].name})
+
+
+def _draw(indicator: Indicator, values: list[IndicatorValue], out_dir: Path, key: str) -> IndicatorFigure:
     figure = render_indicator_figure(indicator, values, out_dir)
     saved = {k: v for k, v in dataclasses.asdict(figure).items() if k not in ("svg", "png")}
     (out_dir / f"{indicator.id}.json").write_text(json.dumps({**saved, "key": key}, ensure_ascii=False,
                                                              sort_keys=True), encoding="utf-8")
     return figure
+
+
+def cached_indicator_figures(items: list[tuple[Indicator, list[IndicatorValue]]], out_dir: Path,
+                             previous: Path) -> list[IndicatorFigure]:
+    """Each figure from the previous build when nothing it is drawn from has changed, else drawn
+    anew; two or more to draw are drawn in parallel, one process per core."""
+    figures: list[IndicatorFigure | None] = []
+    todo = []
+    for indicator, values in items:
+        key = _cache_key(indicator, values)
+        figures.append(_from_cache(indicator, key, out_dir, previous))
+        if figures[-1] is None:
+            todo.append((len(figures) - 1, (indicator, values, out_dir, key)))
+    if todo:
+        _matplotlib()  # imported once here, so the processes forked below have it already
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers > 1:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with ProcessPoolExecutor(workers) as pool:
+            drawn = list(pool.map(_draw, *zip(*(args for _, args in todo))))
+    else:
+        drawn = [_draw(*args) for _, args in todo]
+    for (index, _), figure in zip(todo, drawn):
+        figures[index] = figure
+    return figures

@@ -89,15 +89,23 @@ class Dataset:
     values: list[IndicatorValue] = field(default_factory=list)
     partnerships: list[Partnership] = field(default_factory=list)
     partnership_status: list[PartnershipStatus] = field(default_factory=list)
+    # values per indicator, sorted; made on first use and again when `values` grows
+    _by_indicator: dict[str, list[IndicatorValue]] | None = field(default=None, init=False, repr=False, compare=False)
+    _indexed: int = field(default=0, init=False, repr=False, compare=False)
 
     def assignments_for(self, year: int) -> list[Assignment]:
         return [a for a in self.assignments if a.year == year]
 
     def values_for(self, indicator_id: str) -> list[IndicatorValue]:
-        return sorted(
-            (v for v in self.values if v.indicator_id == indicator_id),
-            key=lambda v: (v.period.sort_key, v.geo_level, v.geo),
-        )
+        """The indicator's values by period, level and place (a new list each call)."""
+        if self._by_indicator is None or self._indexed != len(self.values):
+            index: dict[str, list[IndicatorValue]] = {}
+            for v in self.values:
+                index.setdefault(v.indicator_id, []).append(v)
+            for values in index.values():
+                values.sort(key=lambda v: (v.period.sort_key, v.geo_level, v.geo))
+            self._by_indicator, self._indexed = index, len(self.values)
+        return list(self._by_indicator.get(indicator_id, ()))
 
     def status_for(self, year: int) -> list[PartnershipStatus]:
         return [s for s in self.partnership_status if s.year == year]

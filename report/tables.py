@@ -7,12 +7,15 @@ bullet lists), with columns aligned by display width the way Pandoc measures it
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 
 from report.markdown import Markdown
 
 GRID_WIDTH = 24  # characters per wrapped line inside a grid cell
+# Below U+0300 every character is one column wide except the soft hyphen (U+00AD, none).
+_NOT_PLAIN = re.compile("[^\u0000-\u00ac\u00ae-\u02ff]")
 
 
 def pipe_table(headers: list[str], rows: list[list[str]]) -> Markdown:
@@ -23,6 +26,8 @@ def pipe_table(headers: list[str], rows: list[list[str]]) -> Markdown:
 
 
 def width(text: str) -> int:
+    if not _NOT_PLAIN.search(text):
+        return len(text)
     total = 0
     for ch in text:
         if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):

@@ -8,7 +8,7 @@ import zipfile
 from openpyxl import Workbook
 
 from report.load import load_dataset
-from workbook_factory import write_data
+from workbook_factory import rewrite_member as _rewrite_member, write_data
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -16,14 +16,6 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 def _errors_for(folder, file="oppdrag.xlsx"):
     _, problems = load_dataset(folder)
     return [str(p) for p in problems.errors if p.file == file]
-
-
-def _rewrite_member(path, member, transform):
-    with zipfile.ZipFile(path) as z:
-        items = [(i, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, data in items:
-            z.writestr(info, transform(data) if info.filename == member else data)
 
 
 def test_not_a_zip(tmp_path):
@@ -142,3 +134,13 @@ def test_sjekk_reports_a_broken_file_without_traceback(tmp_path):
     assert result.returncode == 1
     assert "oppdrag.xlsx" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_xml_entities_are_refused_in_any_member_and_in_utf16(tmp_path):
+    write_data(tmp_path)
+    bomb = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><x>&a;</x>'
+    with zipfile.ZipFile(tmp_path / "oppdrag.xlsx", "a") as z:
+        z.writestr("xl/custom/part.dat", bomb.encode("utf-16-le"))
+    assert _errors_for(tmp_path) == [
+        "oppdrag.xlsx: filen inneholder XML som ikke er tillatt (entiteter/DTD). Lagre den på nytt fra Excel"
+    ]

@@ -5,7 +5,7 @@ import pytest
 
 from report.load import load_dataset
 from report.problems import Level
-from workbook_factory import assignment, edit, valid_rows, write_data
+from workbook_factory import add_sheet, assignment, edit, rewrite_member, sheet_member, valid_rows, write_data
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -192,3 +192,53 @@ def test_ids_cannot_name_a_path(tmp_path):
     msgs = _messages(tmp_path)
     assert msgs[0] == ("indikatorer.xlsx › Katalog › A2: «../../etc/x» er ikke en gyldig ID "
                        "(bare bokstaver A–Z, tall og bindestrek, for eksempel SAM-01)")
+
+
+def _rewrite_sheet_xml(path, sheet_title, transform):
+    rewrite_member(path, sheet_member(path, sheet_title), transform)
+
+
+def test_error_values_are_reported_as_read(tmp_path):
+    write_data(tmp_path)
+    edit(tmp_path / "indikatorer.xlsx", "Verdier", E2="#N/A")  # stored as an error value
+    assert _messages(tmp_path) == ["indikatorer.xlsx › Verdier › E2: «#N/A» er ikke et tall"]
+
+
+def test_formula_with_stored_value_reads_the_value(tmp_path):
+    write_data(tmp_path)
+    path = tmp_path / "indikatorer.xlsx"
+    edit(path, "Verdier", E2="=80+1")
+    _rewrite_sheet_xml(path, "Verdier", lambda xml: xml.replace(b"<f>80+1</f><v></v>", b"<f>80+1</f><v>81</v>"))
+    ds, problems = load_dataset(tmp_path)
+    assert problems.items == []
+    assert [v.value for v in ds.values_for("C02")] == [81, 81.0]
+
+
+def test_excel_escaped_carriage_returns_become_line_breaks(tmp_path):
+    write_data(tmp_path)
+    edit(tmp_path / "oppdrag.xlsx", "Oppdrag", M2="Rapport levert._x000D_\n- punkt en")  # as Excel stores \r\n
+    ds, problems = load_dataset(tmp_path)
+    assert problems.items == []
+    assert ds.assignments[0].status_text == "Rapport levert.\n- punkt en"
+
+
+def test_empty_rows_keep_the_row_numbers_in_messages(tmp_path):
+    write_data(tmp_path)
+    path = tmp_path / "oppdrag.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["Oppdrag"].insert_rows(3, amount=4)
+    wb.save(path)
+    edit(path, "Oppdrag", H7="grnn")
+    assert _messages(tmp_path) == ["oppdrag.xlsx › Oppdrag › H7: «grnn» er ikke en gyldig farge (grønn, gul, rød)"]
+
+
+def test_very_hidden_sheets_are_ignored_with_a_warning(tmp_path):
+    add_sheet(write_data(tmp_path) / "oppdrag.xlsx", "Intern", "veryHidden")
+    assert [str(p) for p in load_dataset(tmp_path)[1].items] == ["oppdrag.xlsx › Intern: skjult ark ignoreres"]
+
+
+def test_sheet_xml_that_is_not_well_formed_is_a_broken_file(tmp_path):
+    write_data(tmp_path)
+    _rewrite_sheet_xml(tmp_path / "oppdrag.xlsx", "Oppdrag", lambda xml: xml.replace(b"</sheetData>", b"<row>"))
+    errors = [str(p) for p in load_dataset(tmp_path)[1].errors]
+    assert errors == ["oppdrag.xlsx: filen er skadet eller ufullstendig (kan ikke pakkes ut). Lagre den på nytt fra Excel"]

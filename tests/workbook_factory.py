@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -51,3 +52,27 @@ def edit(path: Path, sheet: str, **cells) -> None:
     for address, value in cells.items():
         wb[sheet][address] = value
     wb.save(path)
+
+
+def add_sheet(path: Path, title: str, state: str = "visible") -> None:
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet(title).sheet_state = state
+    wb.save(path)
+
+
+def rewrite_member(path: Path, member: str, transform) -> None:
+    """Replace one zip member of a workbook by `transform` of its bytes."""
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            z.writestr(info, transform(data) if info.filename == member else data)
+
+
+def sheet_member(path: Path, title: str) -> str:
+    """The zip member holding the worksheet called `title`."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return wb[title]._worksheet_path.lstrip("/")
+    finally:
+        wb.close()
