@@ -15,6 +15,12 @@ Installer Quarto på en av disse måtene, og kjør «rapport bygg» på nytt:
 Tabeller, figurer og tall kan lages uten Quarto med «rapport generer»."""
 
 
+# Pandoc's runtime: compact the old generation instead of copying it. Measured on the 50× book
+# (scripts/benchmark.py): docx peak 576 → 456 MB, html 447 → 399 MB, about 15 % slower.
+# Pandoc's release binaries (the ones Quarto ships) accept GHCRTS; a writer's own setting wins.
+PANDOC_RUNTIME = {"GHCRTS": "-c"}
+
+
 def find_quarto() -> str | None:
     """Quarto on PATH, or the one the `quarto` extra installed beside this Python."""
     here = str(Path(sys.executable).parent)
@@ -26,7 +32,7 @@ def render(root: Path) -> int:
     if quarto is None:
         print(INSTALL_HELP, file=sys.stderr)
         return 1
-    env = dict(os.environ)
+    env = {**PANDOC_RUNTIME, **os.environ}
     # Quarto runs the pre- and post-render scripts with this Python, where `report` is installed.
     env["QUARTO_PYTHON"] = sys.executable
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])

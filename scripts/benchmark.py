@@ -8,6 +8,7 @@ or Quarto's when they run):
 (a) load and validate the data; (b) the pre-render build, from scratch and again unchanged
 (cache); (c) Pandoc converting the whole generated book to docx and html (the floor any
 Quarto render pays); (d) `quarto render` of all three formats, when quarto is installed.
+Pandoc and Quarto run with the runtime settings `rapport bygg` gives them (PANDOC_RUNTIME).
 Synthetic data is the sample plus generated assignments (25 × scale) and indicator values
 for kommuner (40 indicators × 10 years × up to 356 kommuner), written with the project's
 own workbook writer.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 import shutil
 import statistics
 import subprocess
@@ -32,6 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from report import schema  # noqa: E402
 from report.load import load_dataset  # noqa: E402
+from report.render import PANDOC_RUNTIME  # noqa: E402
 from report.workbooks import write_workbook  # noqa: E402
 
 KOMMUNER = 356
@@ -45,7 +48,7 @@ STEP_CODE = {
         "'--reference-doc=_generert/referanse.docx'], input=src, text=True, check=True) "
         "for t, e in (('docx', 'png'), ('html', 'svg'))]"
     ),
-    "d": "import subprocess; subprocess.run(['quarto', 'render'], check=True, stdout=subprocess.DEVNULL)",
+    "d": "from report.render import render; assert render(Path('.')) == 0",  # as `rapport bygg` runs it
 }
 # Each step reports its own peak memory (kB) as its last line on stderr. VmHWM is the peak of
 # the step's own memory map; ru_maxrss of a forked child would start at the size of the parent
@@ -104,7 +107,7 @@ def run_step(project: Path, step: str) -> tuple[float, float]:
     code = f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); {STEP_CODE[step]}; {PEAK}"
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], cwd=project, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+                          stderr=subprocess.PIPE, text=True, env={**PANDOC_RUNTIME, **os.environ})
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"step {step} failed in {project}: {proc.stderr[-2000:]}")

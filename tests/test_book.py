@@ -2,6 +2,7 @@
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -85,3 +86,12 @@ def test_quarto_renders_html_pdf_and_docx(project):
     assert "WARNING" not in result.stderr, result.stderr[-4000:]
     out = project / "_bok"
     assert list(out.glob("*.pdf")) and list(out.glob("*.docx")) and (out / "index.html").exists()
+
+
+def test_pandoc_takes_the_runtime_setting_rapport_bygg_gives_it():
+    from report.render import PANDOC_RUNTIME
+
+    result = subprocess.run([pypandoc.get_pandoc_path(), "--version"], capture_output=True, text=True,
+                            env={**os.environ, **PANDOC_RUNTIME})
+    assert result.returncode == 0 and "pandoc" in result.stdout
+    assert result.stderr == ""  # a Pandoc built without RTS options says it ignores GHCRTS
