@@ -7,7 +7,11 @@ Every value a template prints is escaped with `markdown.inline` unless it is alr
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from collections import Counter
+from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -166,19 +170,43 @@ def data_basis_block(manifest: dict) -> str:
     return _render("datagrunnlag.md.j2", manifest=manifest, rows=rows)
 
 
-def generate_blocks(dataset: Dataset, config: Config) -> dict[str, str]:
-    year = config.year
-    result = {
-        "oppdrag-oversikt": overview(dataset, year),
-        "oppdrag-nye": new_assignments(dataset, year),
-        "vedlegg2-tabell": partnership_table(dataset, year),
-        "vedlegg2-status": partnership_status(dataset, year),
-        "vedlegg7": appendix7(dataset, year),
-        "endringer": changes(dataset, year),
+ASSIGNMENTS = (schema.ASSIGNMENTS_BOOK.filename,)
+INDICATORS = (schema.INDICATORS_BOOK.filename,)
+PARTNERSHIPS = (schema.PARTNERSHIPS_BOOK.filename,)
+_PARTS = {ASSIGNMENTS[0]: ("assignments",), INDICATORS[0]: ("indicators", "values"),
+          PARTNERSHIPS[0]: ("partnerships", "partnership_status")}
+Maker = Callable[[Dataset], str]
+
+
+def block_makers(year: int) -> dict[str, tuple[tuple[str, ...], Maker]]:
+    """Each block, the workbooks it is made from, and how. A block is given a dataset holding
+    only those workbooks (`only`), so it cannot read another one unnoticed."""
+    makers: dict[str, tuple[tuple[str, ...], Maker]] = {
+        "oppdrag-oversikt": (ASSIGNMENTS, lambda d: overview(d, year)),
+        "oppdrag-nye": (ASSIGNMENTS, lambda d: new_assignments(d, year)),
+        "vedlegg2-tabell": (PARTNERSHIPS, lambda d: partnership_table(d, year)),
+        "vedlegg2-status": (PARTNERSHIPS, lambda d: partnership_status(d, year)),
+        "vedlegg7": (ASSIGNMENTS, lambda d: appendix7(d, year)),
+        "endringer": (ASSIGNMENTS + INDICATORS, lambda d: changes(d, year)),
     }
     for area in schema.AREAS:
-        result[f"aktiviteter-{schema.area_slug(area)}"] = activities(dataset, year, area)
-    return result
+        makers[f"aktiviteter-{schema.area_slug(area)}"] = (ASSIGNMENTS, lambda d, area=area: activities(d, year, area))
+    return makers
+
+
+def only(dataset: Dataset, books: tuple[str, ...]) -> Dataset:
+    """The part of `dataset` read from `books` (workbook file names); the rest empty."""
+    return Dataset(**{name: getattr(dataset, name) for book in books for name in _PARTS[book]})
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the tool's code and templates: blocks made by other code are made again."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def variables(dataset: Dataset, config: Config) -> dict:

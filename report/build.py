@@ -8,6 +8,7 @@ a lock keeps two builds started at once from mixing their files.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -22,12 +23,14 @@ from report.docx.reference import write_reference_doc
 from report.figures import cached_indicator_figures
 from report.load import load_dataset
 from report.manifest import make_manifest
+from report.model import Dataset
 from report.problems import DataError, Problem, Problems
 from report.references import check_references, find_references
 from report.workbook_cache import FOLDER as CACHE, WorkbookCache
 
 GENERATED = "_generert"
 VARIABLES = "_variables.yml"
+BLOCK_KEYS = "blokker.json"  # in the cache folder: the key each block was made from
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
 
@@ -47,9 +50,10 @@ def build(root: Path) -> BuildResult:
     if problems.errors:
         raise DataError(problems)
 
-    blocks = block_gen.generate_blocks(dataset, config)
+    manifest = make_manifest(config, dataset)
+    blocks, block_keys = _generate_blocks(dataset, config.year, manifest, root / GENERATED)
     figures = {f"figur-{i.id}": i for i in dataset.indicators.values() if dataset.values_for(i.id)}
-    blocks["datagrunnlag"] = ""  # filled once the manifest exists, below
+    blocks["datagrunnlag"] = block_gen.data_basis_block(manifest)
     variables = block_gen.variables(dataset, config)
     references = find_references(root)
     problems.extend(check_references(references, set(blocks) | set(figures), variables))
@@ -66,14 +70,13 @@ def build(root: Path) -> BuildResult:
             )
             for name, figure in zip(wanted, drawn):
                 blocks[name] = block_gen.figure_block(figure, f"{GENERATED}/figurer")
-            manifest = make_manifest(config, dataset)
-            blocks["datagrunnlag"] = block_gen.data_basis_block(manifest)
             _write_blocks(tmp / "blokker", blocks)
             (tmp / "manifest.json").write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
             )
             write_reference_doc(tmp / "referanse.docx")
             cache.save(tmp / CACHE)
+            (tmp / CACHE / BLOCK_KEYS).write_text(json.dumps(block_keys, sort_keys=True), encoding="utf-8")
             # JSON is YAML: Quarto reads it as is, and no YAML writer is needed.
             (tmp / VARIABLES).write_text(
                 json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -83,6 +86,30 @@ def build(root: Path) -> BuildResult:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return BuildResult(tuple(sorted(blocks)), tuple(wanted), tuple(problems.warnings))
+
+
+def _generate_blocks(dataset: Dataset, year: int, manifest: dict,
+                     previous: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Each block's text and key. The key covers the code, the year and the workbooks the block is
+    made from, so a block whose key is unchanged is taken from the previous build, never stale."""
+    hashes = {f["fil"]: f["sha256"] for f in manifest["filer"]}
+    try:
+        old_keys = json.loads((previous / CACHE / BLOCK_KEYS).read_text(encoding="utf-8"))
+        old_keys = old_keys if isinstance(old_keys, dict) else {}
+    except (OSError, ValueError):
+        old_keys = {}
+    texts, keys, parts = {}, {}, {}
+    for name, (books, make) in block_gen.block_makers(year).items():
+        text = " ".join([block_gen.code_digest(), name, str(year), *(f"{b}={hashes[b]}" for b in books)])
+        keys[name] = hashlib.sha256(text.encode()).hexdigest()
+        old = previous / "blokker" / f"{name}.md"
+        if old_keys.get(name) == keys[name] and old.is_file():
+            texts[name] = old.read_text(encoding="utf-8")
+        else:
+            if books not in parts:
+                parts[books] = block_gen.only(dataset, books)
+            texts[name] = make(parts[books])
+    return texts, keys
 
 
 def _write_blocks(folder: Path, blocks: dict[str, str]) -> None:
