@@ -25,6 +25,7 @@ from report.norsk import format_number
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1))]
 MAX_SERIES = 6
+MAX_BARS = 24
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -51,12 +52,30 @@ class IndicatorFigure:
     png: Path
 
 
-def _series(values: list[IndicatorValue]) -> dict[str, list[IndicatorValue]]:
-    """Values per geography, Norge (level land) first, at most MAX_SERIES."""
+def _series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue]], str]:
+    """Values per geography, Norge (level land) first, and a note on what is left out.
+
+    With more geographies than a figure can tell apart, it shows Norge and the geographies
+    with the lowest and the highest latest value (a bar chart of one period shows up to
+    MAX_BARS); the note says so, in the figure and in its alt text.
+    """
     groups: dict[str, list[IndicatorValue]] = {}
     for v in sorted(values, key=lambda v: (v.geo_level != "land", v.geo, v.period.sort_key)):
         groups.setdefault(v.geo, []).append(v)
-    return dict(list(groups.items())[:MAX_SERIES])
+    one_period = len({v.period for v in values}) == 1
+    if len(groups) <= (MAX_BARS if one_period else MAX_SERIES):
+        return groups, ""
+    national = {g: s for g, s in groups.items() if s[0].geo_level == "land"}
+    others = sorted((g for g in groups if g not in national), key=lambda g: (groups[g][-1].value, g))
+    keep = (MAX_BARS if one_period else MAX_SERIES) - len(national)
+    low, high = others[: keep // 2], others[len(others) - (keep - keep // 2):]
+    chosen = {**national, **{g: groups[g] for g in low + high}}
+    level = {"kommune": "kommuner", "fylke": "fylker", "helsefellesskap": "helsefellesskap", "RHF": "RHF"}
+    name = level.get(groups[others[0]][0].geo_level, "geografier")
+    shown = " og " if national else ""
+    note = (f"Figuren viser {', '.join(national)}{shown}de {len(low)} laveste og {len(high)} høyeste "
+            f"av {len(others)} {name} etter siste verdi.")
+    return chosen, note
 
 
 def _source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
@@ -68,12 +87,15 @@ def _source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
     return line
 
 
-def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind: str) -> str:
+def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind: str, note: str = "") -> str:
     geos = list(series)
     first = series[geos[0]]
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
     span = f"fra {periods[0].label} til {periods[-1].label}" if len(periods) > 1 else f"for {periods[0].label}"
-    where = geos[0] if len(geos) == 1 else ", ".join(geos[:-1]) + " og " + geos[-1]
+    if len(geos) > MAX_SERIES:
+        where = f"{len(geos)} geografier"
+    else:
+        where = geos[0] if len(geos) == 1 else ", ".join(geos[:-1]) + " og " + geos[-1]
     unit = indicator.unit
     name = indicator.name[0].lower() + indicator.name[1:] if indicator.name[1:2].islower() else indicator.name
     text = f"{kind} over {name}, i {unit}, for {where} {span}."
@@ -86,7 +108,13 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
         met = above == indicator.higher_is_better or latest.value == indicator.target
         side = "over" if above else "under" if latest.value < indicator.target else "på"
         text += f", {side} målet på {target} ({'målet er nådd' if met else 'målet er ikke nådd'})"
-    return text + "."
+    text += "."
+    if len(geos) > MAX_SERIES:
+        ranked = sorted(((s[-1].value, g) for g, s in series.items()))
+        (low, lowest), (high, highest) = ranked[0], ranked[-1]
+        text += (f" Lavest er {lowest} med {format_value(low, indicator.decimals, unit)}, høyest er "
+                 f"{highest} med {format_value(high, indicator.decimals, unit)}.")
+    return f"{text} {note}".strip()
 
 
 def _matplotlib():
@@ -103,13 +131,14 @@ def _matplotlib():
 
 def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path) -> IndicatorFigure:
     out_dir.mkdir(parents=True, exist_ok=True)
-    series = _series(values)
+    series, note = _series(values)
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
     as_bars = len(periods) == 1
     plt, ticker = _matplotlib()
     formatter = ticker.FuncFormatter(lambda x, _: format_number(x, indicator.decimals if abs(x) < 1000 else 0))
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6.3, 3.5), layout="constrained")
+        height = max(3.5, 1.2 + 0.2 * len(series)) if as_bars else 3.5
+        fig, ax = plt.subplots(figsize=(6.3, height), layout="constrained")
         if as_bars:
             items = sorted(((geo, s[-1].value) for geo, s in series.items()), key=lambda t: t[1])
             ax.barh([g for g, _ in items], [v for _, v in items], color=palette.SERIES[0])
@@ -143,14 +172,16 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
                             xytext=(2, 3), textcoords="offset points")
         ax.set_title(indicator.unit, loc="left", fontsize=8)
         source = _source_line(indicator, values)
-        fig.text(0.01, 0.005, source, fontsize=7, ha="left", va="bottom")
-        fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
+        footer = "\n".join(filter(None, [note, source]))
+        fig.text(0.01, 0.005, footer, fontsize=7, ha="left", va="bottom")
+        bottom = (9 * (footer.count("\n") + 1) + 4) / 72 / height  # 9 pt a line of 7 pt text
+        fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
         svg, png = out_dir / f"{indicator.id}.svg", out_dir / f"{indicator.id}.png"
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
         fig.savefig(png, dpi=200, metadata={"Software": None})
         plt.close(fig)
     kind = "Stolpediagram" if as_bars else "Linjediagram"
-    return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind), source, svg, png)
+    return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind, note), source, svg, png)
 
 
 def _cache_key(indicator: Indicator, values: list[IndicatorValue]) -> str:

@@ -44,6 +44,28 @@ def test_one_period_across_regions_is_a_bar_chart(tmp_path):
     assert fig.alt_text.startswith("Stolpediagram over gjennomsnittlig ventetid, i døgn, for Helse Nord og Helse Vest for 2022 T1.")
 
 
+def _many(periods, count, level="helsefellesskap", noun="Helsefellesskap"):
+    values = _values([(p, 40.0) for p in periods])
+    for k in range(count):
+        values += _values([(p, 30.0 + k) for p in periods], f"{noun} {k:02d}", level)
+    return values
+
+
+def test_many_geographies_over_time_show_norge_lowest_and_highest_and_say_so(tmp_path):
+    fig = render_indicator_figure(_ind(), _many(["2020", "2021", "2022"], 19), tmp_path)
+    assert fig.alt_text.startswith("Linjediagram over gjennomsnittlig ventetid, i døgn, for Norge, Helsefellesskap 00, "
+                                   "Helsefellesskap 01, Helsefellesskap 16, Helsefellesskap 17 og Helsefellesskap 18 ")
+    note = "Figuren viser Norge og de 2 laveste og 3 høyeste av 19 helsefellesskap etter siste verdi."
+    assert fig.alt_text.endswith(note)
+
+
+def test_one_period_across_many_kommuner_is_a_bar_chart_of_the_extremes(tmp_path):
+    fig = render_indicator_figure(_ind(), _many(["2022"], 356, "kommune", "Kommune"), tmp_path)
+    assert "for 24 geografier for 2022" in fig.alt_text
+    assert "Lavest er Kommune 00 med 30,0 døgn, høyest er Kommune 355 med 385,0 døgn." in fig.alt_text
+    assert fig.alt_text.endswith("Figuren viser Norge og de 11 laveste og 12 høyeste av 356 kommuner etter siste verdi.")
+
+
 def test_illustrative_values_are_marked_in_the_source_line(tmp_path):
     values = _values(SERIES[:2]) + _values([("2021", 49.6)], source="illustrativ (eksempeldata)")
     fig = render_indicator_figure(_ind(), values, tmp_path)
