@@ -134,6 +134,10 @@ def _innspill(root: Path, args) -> int:
     except innspill.InnspillError as e:
         print(e, file=sys.stderr)
         return 1
+    except OSError as e:  # a full disk, a file open in Excel on Windows: every write is all or nothing
+        print(f"Kunne ikke lese eller skrive {e.filename or 'en fil'}: {e.strerror or e}. Ingenting er endret.",
+              file=sys.stderr)
+        return 1
     except DataError as e:
         print(f"Ingenting er endret. Rett disse {len(e.problems.errors)} feilene først:", file=sys.stderr)
         print_problems(e.problems.errors + e.problems.warnings)

@@ -90,13 +90,20 @@ def make(root: Path, folder: Path | None = None) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     created = dt.datetime.combine(config.date, dt.time())
     lines = [f"Laget {len(groups)} innspillsark for {year} i {folder}:"]
-    for responsible, rows in groups.items():
-        sent = [_prefilled(a, last_year.get(a.id)) for a in rows]
-        properties = {YEAR_PROPERTY: str(year)}
-        properties.update({ROW_PROPERTY + a.id: f"{fingerprint(a)}:{fingerprint(s)}" for a, s in zip(rows, sent)})
-        write_workbook(folder / names[responsible], _guide(year, responsible),
-                       {schema.ASSIGNMENTS.name: [as_row(s) for s in sent]}, created=created, properties=properties)
-        lines.append(f"  {names[responsible]}: {len(rows)} oppdrag ({responsible})")
+    written: list[Path] = []
+    try:
+        for responsible, rows in groups.items():
+            sent = [_prefilled(a, last_year.get(a.id)) for a in rows]
+            properties = {YEAR_PROPERTY: str(year)}
+            properties.update({ROW_PROPERTY + a.id: f"{fingerprint(a)}:{fingerprint(s)}" for a, s in zip(rows, sent)})
+            written.append(folder / names[responsible])
+            write_workbook(written[-1], _guide(year, responsible), {schema.ASSIGNMENTS.name: [as_row(s) for s in sent]},
+                           created=created, properties=properties)
+            lines.append(f"  {names[responsible]}: {len(rows)} oppdrag ({responsible})")
+    except BaseException:  # all workbooks or none: a half set would be sent out by mistake
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     lines.append("Send hvert ark til avdelingen det gjelder. Legg de utfylte arkene tilbake i samme mappe "
                  f"og kjør «rapport innspill les {folder}».")
     return lines

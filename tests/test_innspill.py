@@ -208,3 +208,21 @@ def test_workbooks_saved_again_by_a_spreadsheet_program_keep_their_marks(project
     assert result.returncode == 0, result.stderr
     assert "Trend: «uendret» → «bedre»" in result.stdout
     assert "Oppdatert 1 oppdrag" in result.stdout  # every other row still matches what was sent
+
+
+def test_a_failure_midway_leaves_no_workbook_behind(project, monkeypatch):
+    from report import innspill
+
+    calls = []
+    real = innspill.write_workbook
+
+    def fail_on_third(path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError("disken er full")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(innspill, "write_workbook", fail_on_third)
+    with pytest.raises(OSError):
+        innspill.make(project)
+    assert list((project / FOLDER).iterdir()) == []
