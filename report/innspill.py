@@ -61,8 +61,9 @@ def _guide(year: int, responsible: str) -> schema.Workbook:
         schema.ASSIGNMENTS_BOOK.filename, (schema.ASSIGNMENTS,),
         f"Innspill til statusrapporten {year} fra {responsible}. Oppdater status, farge, trend og "
         "statusbeskrivelse (og andre felt som er endret) for hvert oppdrag i arket «Oppdrag». "
-        "Ikke endre ID eller År, og ikke legg til eller slett rader. Der årets statusbeskrivelse var tom, "
-        f"står teksten fra {year - 1}: skriv den om. Lagre filen og send den tilbake til redaktøren.",
+        "ID og År er låst, og rader kan ikke legges til eller slettes (arket er beskyttet uten passord). "
+        f"Der årets statusbeskrivelse var tom, står teksten fra {year - 1}: skriv den om. "
+        "Lagre filen og send den tilbake til redaktøren.",
     )
 
 
@@ -98,7 +99,7 @@ def make(root: Path, folder: Path | None = None) -> list[str]:
             properties.update({ROW_PROPERTY + a.id: f"{fingerprint(a)}:{fingerprint(s)}" for a, s in zip(rows, sent)})
             written.append(folder / names[responsible])
             write_workbook(written[-1], _guide(year, responsible), {schema.ASSIGNMENTS.name: [as_row(s) for s in sent]},
-                           created=created, properties=properties)
+                           created=created, properties=properties, locked=("id", "year"))
             lines.append(f"  {names[responsible]}: {len(rows)} oppdrag ({responsible})")
     except BaseException:  # all workbooks or none: a half set would be sent out by mistake
         for path in written:

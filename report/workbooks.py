@@ -15,10 +15,11 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook as XlWorkbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
 
 from report import schema
 from report.schema import Kind
@@ -28,17 +29,22 @@ _WIDTH = {Kind.TEXT: 50, Kind.ID: 10, Kind.YEAR: 8, Kind.INT: 10, Kind.NUMBER: 1
 
 
 def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]], *, created: dt.datetime,
-                   properties: dict[str, str] | None = None) -> None:
+                   properties: dict[str, str] | None = None, locked: tuple[str, ...] = ()) -> None:
     """Write `rows` (per sheet name, dicts keyed by Column.field) to `path`, replacing it atomically.
 
     `properties` become custom document properties (Excel keeps them when a file is saved again).
+    With `locked` fields, the data sheets are protected (no password): those columns and the
+    header cannot be changed, nor rows added or deleted; the other cells stay editable.
     """
     wb = XlWorkbook()
     guide = wb.active
     guide.title = schema.GUIDE_SHEET
     _write_guide(guide, book)
     for sheet in book.sheets:
-        _write_sheet(wb.create_sheet(sheet.name), sheet, rows.get(sheet.name, []))
+        ws = wb.create_sheet(sheet.name)
+        _write_sheet(ws, sheet, rows.get(sheet.name, []))
+        if locked:
+            _protect(ws, sheet, locked)
     wb.properties.creator = "Helsedirektoratet"
     wb.properties.created = wb.properties.modified = created
     for name, value in (properties or {}).items():
@@ -76,6 +82,16 @@ def _write_sheet(ws, sheet: schema.Sheet, rows: list[dict]) -> None:
         if validation is not None:
             ws.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
+
+
+def _protect(ws, sheet: schema.Sheet, locked: tuple[str, ...]) -> None:
+    editable = Protection(locked=False)
+    for index, column in enumerate(sheet.columns, start=1):
+        if column.field not in locked:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.protection = editable
+    # Writers may still resize and format rows and columns, but not insert or delete them.
+    ws.protection = SheetProtection(sheet=True, formatCells=False, formatColumns=False, formatRows=False)
 
 
 def _cell_value(value, column: schema.Column):

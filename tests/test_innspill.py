@@ -61,6 +61,9 @@ def test_one_workbook_per_department_with_only_its_assignments(project, sent):
     ws = wb["Oppdrag"]
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == by_department["Avdeling spesialisthelsetjenester"]
     assert {r[1] for r in ws.iter_rows(min_row=2, values_only=True)} == {2022}
+    assert ws.protection.sheet and ws.protection.insertRows and ws.protection.deleteRows
+    assert ws["A2"].protection.locked and ws["B2"].protection.locked  # ID and År
+    assert not any(ws.cell(2, c).protection.locked for c in range(3, 20))
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists["G2"] == '"Ikke startet,I rute,Forsinket,Levert,Avsluttet"'
     # Running it again never overwrites the workbooks that were sent out.
