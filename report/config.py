@@ -22,10 +22,6 @@ class Config:
     def data_dir(self) -> Path:
         return self.root / "data"
 
-    @property
-    def chapters_dir(self) -> Path:
-        return self.root / "chapters"
-
 
 def load_config(root: Path) -> Config:
     path = Path(root) / CONFIG_FILE
