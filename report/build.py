@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from report import blocks as block_gen
+from report import blocks as block_gen, schema
 from report.config import load_config
 from report.docx.reference import write_reference_doc
 from report.figures import cached_indicator_figures
@@ -39,6 +39,9 @@ class BuildResult:
     blocks: tuple[str, ...]
     figures: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    read: tuple[str, ...]  # workbooks read anew (the others came from the cache)
+    made: tuple[str, ...]  # blocks made anew
+    drawn: tuple[str, ...]  # figures drawn anew
 
 
 def build(root: Path) -> BuildResult:
@@ -51,7 +54,7 @@ def build(root: Path) -> BuildResult:
         raise DataError(problems)
 
     manifest = make_manifest(config, dataset)
-    blocks, block_keys = _generate_blocks(dataset, config.year, manifest, root / GENERATED)
+    blocks, block_keys, made = _generate_blocks(dataset, config.year, manifest, root / GENERATED)
     figures = {f"figur-{i.id}": i for i in dataset.indicators.values() if dataset.values_for(i.id)}
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest)
     variables = block_gen.variables(dataset, config)
@@ -64,7 +67,7 @@ def build(root: Path) -> BuildResult:
     with _build_lock(root):
         tmp = Path(tempfile.mkdtemp(prefix=f".{GENERATED}-", dir=root))
         try:
-            drawn = cached_indicator_figures(
+            drawn, drawn_ids = cached_indicator_figures(
                 [(figures[name], dataset.values_for(figures[name].id)) for name in wanted], tmp / "figurer",
                 previous=root / GENERATED / "figurer",
             )
@@ -85,12 +88,14 @@ def build(root: Path) -> BuildResult:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    return BuildResult(tuple(sorted(blocks)), tuple(wanted), tuple(problems.warnings))
+    read = tuple(b.filename for b in schema.WORKBOOKS if b.filename not in cache.hits)
+    return BuildResult(tuple(sorted(blocks)), tuple(wanted), tuple(problems.warnings), read, tuple(made),
+                       tuple(drawn_ids))
 
 
 def _generate_blocks(dataset: Dataset, year: int, manifest: dict,
-                     previous: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Each block's text and key. The key covers the code, the year and the workbooks the block is
+                     previous: Path) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """Each block's text and key, and the names of those made anew. The key covers the code, the year and the workbooks the block is
     made from, so a block whose key is unchanged is taken from the previous build, never stale."""
     hashes = {f["fil"]: f["sha256"] for f in manifest["filer"]}
     try:
@@ -98,7 +103,7 @@ def _generate_blocks(dataset: Dataset, year: int, manifest: dict,
         old_keys = old_keys if isinstance(old_keys, dict) else {}
     except (OSError, ValueError):
         old_keys = {}
-    texts, keys, parts = {}, {}, {}
+    texts, keys, parts, made = {}, {}, {}, []
     for name, (books, make) in block_gen.block_makers(year).items():
         text = " ".join([block_gen.code_digest(), name, str(year), *(f"{b}={hashes[b]}" for b in books)])
         keys[name] = hashlib.sha256(text.encode()).hexdigest()
@@ -109,7 +114,8 @@ def _generate_blocks(dataset: Dataset, year: int, manifest: dict,
             if books not in parts:
                 parts[books] = block_gen.only(dataset, books)
             texts[name] = make(parts[books])
-    return texts, keys
+            made.append(name)
+    return texts, keys, made
 
 
 def _write_blocks(folder: Path, blocks: dict[str, str]) -> None:

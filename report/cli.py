@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from report import schema
 from report.problems import DataError, Problem
 
 
@@ -84,7 +85,10 @@ def _generate(root: Path) -> int:
         return 1
     print_problems(list(result.warnings), file=sys.stdout)
     seconds = f"{time.perf_counter() - start:.1f}".replace(".", ",")
-    print(f"Generert {len(result.blocks)} blokker og {len(result.figures)} figurer på {seconds} s.")
+    print(f"Generert {len(result.blocks)} blokker og {len(result.figures)} figurer på {seconds} s. "
+          f"Siden sist: {len(result.read)} av {len(schema.WORKBOOKS)} regneark lest på nytt"
+          + (f" ({', '.join(result.read)})" if result.read else "")
+          + f", {len(result.made)} blokker og {len(result.drawn)} figurer laget på nytt.")
     return 0
 
 

@@ -214,9 +214,9 @@ def _draw(indicator: Indicator, values: list[IndicatorValue], out_dir: Path, key
 
 
 def cached_indicator_figures(items: list[tuple[Indicator, list[IndicatorValue]]], out_dir: Path,
-                             previous: Path) -> list[IndicatorFigure]:
+                             previous: Path) -> tuple[list[IndicatorFigure], list[str]]:
     """Each figure from the previous build when nothing it is drawn from has changed, else drawn
-    anew; two or more to draw are drawn in parallel, one process per core."""
+    anew (two or more in parallel, one process per core); and the IDs of those drawn."""
     figures: list[IndicatorFigure | None] = []
     todo = []
     for indicator, values in items:
@@ -235,4 +235,4 @@ def cached_indicator_figures(items: list[tuple[Indicator, list[IndicatorValue]]]
         drawn = [_draw(*args) for _, args in todo]
     for (index, _), figure in zip(todo, drawn):
         figures[index] = figure
-    return figures
+    return figures, [args[0].id for _, args in todo]

@@ -129,7 +129,10 @@ def test_generer_command_exit_codes(project):
     ok = subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), "generer"],
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert "Generert" in ok.stdout
+    assert "Generert" in ok.stdout and "3 av 3 regneark lest på nytt" in ok.stdout
+    again = subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), "generer"],
+                           capture_output=True, text=True)
+    assert "Siden sist: 0 av 3 regneark lest på nytt, 0 blokker og 0 figurer laget på nytt." in again.stdout
     (project / "data" / "indikatorer.xlsx").write_bytes(b"not a workbook")
     bad = subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), "generer"],
                          capture_output=True, text=True)
