@@ -24,7 +24,7 @@ from report.figures import cached_indicator_figures
 from report.load import load_dataset
 from report.manifest import make_manifest
 from report.model import Dataset
-from report.problems import DataError, Problem, Problems
+from report.problems import DataError, Problem
 from report.references import check_references, find_references
 from report.workbook_cache import FOLDER as CACHE, WorkbookCache
 

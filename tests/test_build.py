@@ -1,12 +1,11 @@
 import json
 import multiprocessing
 import socket
-import subprocess
-import sys
 
 import openpyxl
 import pytest
 
+from commands import rapport
 from report import build as build_module
 from report.build import build
 from report.problems import DataError
@@ -126,16 +125,13 @@ def test_build_makes_no_network_access(project, monkeypatch):
 
 
 def test_generer_command_exit_codes(project):
-    ok = subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), "generer"],
-                        capture_output=True, text=True)
+    ok = rapport(project, "generer")
     assert ok.returncode == 0, ok.stderr
     assert "Generert" in ok.stdout and "3 av 3 regneark lest på nytt" in ok.stdout
-    again = subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), "generer"],
-                           capture_output=True, text=True)
+    again = rapport(project, "generer")
     assert "Siden sist: 0 av 3 regneark lest på nytt, 0 blokker og 0 figurer laget på nytt." in again.stdout
     (project / "data" / "indikatorer.xlsx").write_bytes(b"not a workbook")
-    bad = subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), "generer"],
-                         capture_output=True, text=True)
+    bad = rapport(project, "generer")
     assert bad.returncode == 1
     assert "indikatorer.xlsx" in bad.stderr
     assert "Traceback" not in bad.stderr

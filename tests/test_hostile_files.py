@@ -1,12 +1,11 @@
 """Hostile and broken workbooks: a clear message, bounded time and memory, no traceback."""
 
 import io
-import subprocess
-import sys
 import zipfile
 
 from openpyxl import Workbook
 
+from commands import rapport
 from report.load import load_dataset
 from workbook_factory import rewrite_member as _rewrite_member, write_data
 
@@ -129,8 +128,7 @@ def test_sjekk_reports_a_broken_file_without_traceback(tmp_path):
     shutil.copy(ROOT / "rapport.toml", project)
     write_data(project / "data")
     (project / "data" / "oppdrag.xlsx").write_bytes(b"PK\x03\x04 broken")
-    result = subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), "sjekk"],
-                            capture_output=True, text=True)
+    result = rapport(project, "sjekk")
     assert result.returncode == 1
     assert "oppdrag.xlsx" in result.stderr
     assert "Traceback" not in result.stderr

@@ -2,23 +2,18 @@
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from commands import rapport as _run
 from report.load import load_dataset
 from report.model import Assignment
 
 FOLDER = Path("innspill") / "2022"
 SPECIALIST = "innspill-2022-avdeling-spesialisthelsetjenester.xlsx"
 E_HEALTH = "innspill-2022-avdeling-e-helse.xlsx"
-
-
-def _run(project, *args):
-    return subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), *args],
-                          capture_output=True, text=True, cwd=project)
 
 
 def _edit(path: Path, assignment_id: str, **values) -> int:

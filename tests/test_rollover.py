@@ -1,13 +1,6 @@
-import subprocess
-import sys
-
+from commands import rapport as _run
 from report.config import load_config
 from report.load import load_dataset
-
-
-def _run(project, *args):
-    return subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), *args],
-                          capture_output=True, text=True)
 
 
 def test_new_year_carries_unfinished_assignments_and_keeps_every_row(project):
