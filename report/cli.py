@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="mappen arkene skrives til; standard er innspill/ÅR i prosjektmappen")
     read = steps.add_parser("les", help="før de utfylte innspillsarkene inn i data/oppdrag.xlsx")
     read.add_argument("mappe", type=Path, metavar="MAPPE", help="mappen med de utfylte innspillsarkene")
+    read.add_argument("--bare-vis", action="store_true", help="vis hva som ville blitt endret, uten å skrive noe")
     return parser
 
 
@@ -134,7 +135,7 @@ def _innspill(root: Path, args) -> int:
         if args.steg == "lag":
             lines, warnings = innspill.make(root, args.til), []
         else:
-            lines, warnings = innspill.read(root, args.mappe)
+            lines, warnings = innspill.read(root, args.mappe, write=not args.bare_vis)
     except innspill.InnspillError as e:
         print(e, file=sys.stderr)
         return 1

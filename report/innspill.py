@@ -137,8 +137,9 @@ class Returned:
     marks: dict[str, tuple[str, str]]  # ID → (base, sent)
 
 
-def read(root: Path, folder: Path, now: dt.datetime | None = None) -> tuple[list[str], list]:
-    """Merge the returned workbooks in `folder` into data/oppdrag.xlsx.
+def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: bool = True) -> tuple[list[str], list]:
+    """Merge the returned workbooks in `folder` into data/oppdrag.xlsx (with `write` false, only
+    say what would change).
 
     Returns (lines to print, warnings). Raises DataError with every problem, and then
     writes nothing.
@@ -173,6 +174,9 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None) -> tuple[list
     if not changes:
         return [f"Ingen nye endringer i {len(returned)} innspillsark; data/oppdrag.xlsx er ikke endret."], problems.warnings
 
+    if not write:
+        lines.append(f"{len(changes)} oppdrag ville blitt oppdatert. Ingenting er skrevet (--bare-vis).")
+        return lines, problems.warnings
     target = config.data_dir / schema.ASSIGNMENTS_BOOK.filename
     backup, stamp = back_up(config.data_dir, [target], now)
     merged = [changes[a.id][0] if a.year == config.year and a.id in changes else a for a in dataset.assignments]

@@ -72,6 +72,11 @@ def test_full_cycle_merges_edits_keeps_every_row_then_rolls_over(project, sent):
     before = _assignments(project)
     _edit(sent / SPECIALIST, "SAM-01", Status="Levert", Farge="grønn", Statusbeskrivelse="- Veilederen er publisert")
     _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")
+    data = (project / "data" / "oppdrag.xlsx").read_bytes()
+    preview = _run(project, "innspill", "les", str(FOLDER), "--bare-vis")
+    assert preview.returncode == 0, preview.stderr
+    assert "Status: «Forsinket» → «Levert»" in preview.stdout and "Ingenting er skrevet" in preview.stdout
+    assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 0, result.stderr
     assert "SAM-01" in result.stdout and "Status: «Forsinket» → «Levert»" in result.stdout
