@@ -10,7 +10,7 @@ def test_help_is_in_bokmal(capsys):
         main(["innspill", "les", "--help"])
     assert exit.value.code == 0
     out = capsys.readouterr().out
-    assert out.startswith("bruk: rapport innspill les [-h] MAPPE")
+    assert out.startswith("bruk: rapport innspill les [-h] [--bare-vis] MAPPE")
     assert "argumenter:" in out and "valg:" in out and "vis denne hjelpeteksten" in out
     assert "usage" not in out and "show this help" not in out
 
