@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from report import schema
+from report.backup import FileOpen
 from report.problems import DataError, Problem
 
 
@@ -117,7 +118,7 @@ def _roll_over(root: Path, year: int) -> int:
 
     try:
         lines = roll_over(root, year)
-    except RolloverError as e:
+    except (RolloverError, FileOpen) as e:
         print(e, file=sys.stderr)
         return 1
     except DataError as e:
@@ -136,7 +137,7 @@ def _innspill(root: Path, args) -> int:
             lines, warnings = innspill.make(root, args.til), []
         else:
             lines, warnings = innspill.read(root, args.mappe, write=not args.bare_vis)
-    except innspill.InnspillError as e:
+    except (innspill.InnspillError, FileOpen) as e:
         print(e, file=sys.stderr)
         return 1
     except OSError as e:  # a full disk, a file open in Excel on Windows: every write is all or nothing

@@ -23,7 +23,7 @@ from pathlib import Path
 import openpyxl
 
 from report import schema
-from report.backup import back_up
+from report.backup import back_up, refuse_open
 from report.config import load_config
 from report.load import load_assignments, load_dataset
 from report.model import Assignment
@@ -178,6 +178,7 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
         lines.append(f"{len(changes)} oppdrag ville blitt oppdatert. Ingenting er skrevet (--bare-vis).")
         return lines, problems.warnings
     target = config.data_dir / schema.ASSIGNMENTS_BOOK.filename
+    refuse_open([target])
     backup, stamp = back_up(config.data_dir, [target], now)
     merged = [changes[a.id][0] if a.year == config.year and a.id in changes else a for a in dataset.assignments]
     write_workbook(target, schema.ASSIGNMENTS_BOOK, {schema.ASSIGNMENTS.name: [as_row(a) for a in merged]},

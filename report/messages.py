@@ -2,7 +2,6 @@
 
 MESSAGES = {
     "missing_file": "filen mangler i data/",
-    "lock_file": "Excel-låsefil ignoreres",
     "not_xlsx": "er ikke en Excel-arbeidsbok (.xlsx). Åpne filen i Excel og lagre den som «Excel-arbeidsbok (.xlsx)»",
     "ole": "er en gammel .xls-fil eller er beskyttet med passord. Fjern passordet og lagre som «Excel-arbeidsbok (.xlsx)»",
     "broken_zip": "filen er skadet eller ufullstendig (kan ikke pakkes ut). Lagre den på nytt fra Excel",

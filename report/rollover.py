@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from report import schema
-from report.backup import back_up
+from report.backup import back_up, refuse_open
 from report.changes import DONE
 from report.config import CONFIG_FILE, load_config
 from report.load import load_dataset
@@ -39,8 +39,9 @@ def roll_over(root: Path, year: int, now: dt.datetime | None = None) -> list[str
                for a in dataset.assignments_for(config.year) if a.status not in DONE]
     status = [dataclasses.replace(s, year=year, status_text="") for s in dataset.status_for(config.year)]
 
-    backup, stamp = back_up(config.data_dir, [config.data_dir / "oppdrag.xlsx",
-                                             config.data_dir / "helsefellesskap.xlsx", root / CONFIG_FILE], now)
+    changed = [config.data_dir / "oppdrag.xlsx", config.data_dir / "helsefellesskap.xlsx", root / CONFIG_FILE]
+    refuse_open(changed)
+    backup, stamp = back_up(config.data_dir, changed, now)
 
     created = dt.datetime.combine(config.date, dt.time())
     write_workbook(config.data_dir / "oppdrag.xlsx", schema.ASSIGNMENTS_BOOK,

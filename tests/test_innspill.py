@@ -229,3 +229,12 @@ def test_a_failure_midway_leaves_no_workbook_behind(project, monkeypatch):
     with pytest.raises(OSError):
         innspill.make(project)
     assert list((project / FOLDER).iterdir()) == []
+
+
+def test_merge_waits_while_oppdrag_is_open_in_libreoffice(project, sent):
+    _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
+    (project / "data" / ".~lock.oppdrag.xlsx#").write_text("LibreOffice")
+    data = (project / "data" / "oppdrag.xlsx").read_bytes()
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 1 and "oppdrag.xlsx er åpen" in result.stderr
+    assert (project / "data" / "oppdrag.xlsx").read_bytes() == data

@@ -37,3 +37,16 @@ def test_new_year_refuses_when_rows_exist_or_year_is_wrong(project):
     assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
     wrong = _run(project, "nytt-aar", "2030")
     assert wrong.returncode == 1 and "neste år er 2023" in wrong.stderr
+
+
+def test_new_year_refuses_while_a_workbook_is_open_in_excel(project):
+    data = (project / "data" / "oppdrag.xlsx").read_bytes()
+    lock = project / "data" / "~$oppdrag.xlsx"
+    lock.write_bytes(b"Excel")
+    result = _run(project, "nytt-aar", "2023")
+    assert result.returncode == 1
+    assert "oppdrag.xlsx er åpen i Excel eller LibreOffice. Lukk filen og prøv igjen." in result.stderr
+    assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
+    assert load_config(project).year == 2022
+    lock.unlink()
+    assert _run(project, "nytt-aar", "2023").returncode == 0
