@@ -95,8 +95,9 @@ def build(root: Path) -> BuildResult:
 
 def _generate_blocks(dataset: Dataset, year: int, manifest: dict,
                      previous: Path) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Each block's text and key, and the names of those made anew. The key covers the code, the year and the workbooks the block is
-    made from, so a block whose key is unchanged is taken from the previous build, never stale."""
+    """Each block's text and key, and the names of those made anew. The key covers the code, the
+    year and the workbooks the block is made from, so a block whose key is unchanged is taken
+    from the previous build, never stale."""
     hashes = {f["fil"]: f["sha256"] for f in manifest["filer"]}
     try:
         old_keys = json.loads((previous / CACHE / BLOCK_KEYS).read_text(encoding="utf-8"))

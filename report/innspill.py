@@ -152,12 +152,12 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
     paths = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.is_dir() else []
     if not paths:
         raise InnspillError(f"Fant ingen innspillsark (.xlsx) i {folder}.")
-    problems = Problems()
-    returned = [r for r in (_read_one(p, config.year, problems) for p in paths) if r is not None]
+    found = Problems()  # in the returned workbooks
+    returned = [r for r in (_read_one(p, config.year, found) for p in paths) if r is not None]
     current = {a.id: a for a in dataset.assignments_for(config.year)}
-    changes = _changes(returned, current, config.year, problems)
-    if problems.errors:
-        raise DataError(problems)
+    changes = _changes(returned, current, config.year, found)
+    if found.errors:
+        raise DataError(found)
 
     last_year = {a.id: a for a in dataset.assignments_for(config.year - 1)}
     lines: list[str] = []
@@ -168,15 +168,15 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
                      for c in EDITABLE if getattr(old, c.field) != getattr(a, c.field))
         previous = last_year.get(a.id)
         if previous is not None and a.status_text and a.status_text == previous.status_text:
-            problems.warning(path.name, schema.ASSIGNMENTS.name, f"rad {a.row}",
+            found.warning(path.name, schema.ASSIGNMENTS.name, f"rad {a.row}",
                              f"statusbeskrivelsen for {a.id} er den samme som i {config.year - 1}. Er den oppdatert?")
     unchanged = sum(len(r.marks) for r in returned) - len(changes)
     if not changes:
-        return [f"Ingen nye endringer i {len(returned)} innspillsark; data/oppdrag.xlsx er ikke endret."], problems.warnings
+        return [f"Ingen nye endringer i {len(returned)} innspillsark; data/oppdrag.xlsx er ikke endret."], found.warnings
 
     if not write:
         lines.append(f"{len(changes)} oppdrag ville blitt oppdatert. Ingenting er skrevet (--bare-vis).")
-        return lines, problems.warnings
+        return lines, found.warnings
     target = config.data_dir / schema.ASSIGNMENTS_BOOK.filename
     refuse_open([target])
     backup, stamp = back_up(config.data_dir, [target], now)
@@ -188,7 +188,7 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
         f"({unchanged} oppdrag uendret).",
         f"Sikkerhetskopi av den forrige filen: {backup.relative_to(config.root)}/oppdrag-{stamp}.xlsx",
     ]
-    return lines, problems.warnings
+    return lines, found.warnings
 
 
 def _read_one(path: Path, year: int, problems: Problems) -> Returned | None:
@@ -232,13 +232,15 @@ def _changes(returned: list[Returned], current: dict[str, Assignment], year: int
                 continue
             seen.add(a.id)
             base, sent = r.marks[a.id]
-            if fingerprint(a) == sent:
+            got = fingerprint(a)
+            if got == sent:
                 if sent != base:  # returned as sent: last year's text is not taken over
                     as_sent.append((a, where, cell))
                 continue
-            if fingerprint(a) == fingerprint(current[a.id]):  # already merged by an earlier run
+            now = fingerprint(current[a.id])
+            if got == now:  # already merged by an earlier run
                 continue
-            if fingerprint(current[a.id]) != base:
+            if now != base:
                 problems.error(*where, cell, f"{a.id} er endret i data/oppdrag.xlsx etter at innspillsarket ble "
                                "laget. Før inn endringen for hånd, eller lag arket på nytt")
                 continue

@@ -17,7 +17,6 @@ own workbook writer.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -35,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from report import schema  # noqa: E402
 from report.load import load_dataset  # noqa: E402
 from report.render import PANDOC_RUNTIME  # noqa: E402
-from report.workbooks import write_workbook  # noqa: E402
+from report.workbooks import as_row, write_workbook  # noqa: E402
 
 KOMMUNER = 356
 STEP_CODE = {
@@ -62,10 +61,6 @@ PEAK = (
 )
 
 
-def _row(record) -> dict:
-    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name != "row"}
-
-
 def make_project(scale: int, dest: Path) -> Path:
     """A copy of the project whose data is the sample grown `scale` times."""
     shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
@@ -75,13 +70,13 @@ def make_project(scale: int, dest: Path) -> Path:
     ds, _ = load_dataset(ROOT / "data")
     created = dt.datetime(2022, 10, 19)
     areas = list(schema.AREAS)
-    assignments = [_row(a) for a in ds.assignments]
+    assignments = [as_row(a) for a in ds.assignments]
     for n in range(25 * scale - len(ds.assignments_for(2022))):
         base = ds.assignments[n % len(ds.assignments)]
-        assignments.append({**_row(base), "id": f"SYN-{n:04d}", "year": 2022, "area": areas[n % len(areas)],
+        assignments.append({**as_row(base), "id": f"SYN-{n:04d}", "year": 2022, "area": areas[n % len(areas)],
                             "title": f"Syntetisk oppdrag {n}"})
-    indicators = [_row(i) for i in ds.indicators.values()]
-    values = [{**_row(v), "period": v.period.label} for v in ds.values]
+    indicators = [as_row(i) for i in ds.indicators.values()]
+    values = [as_row(v) for v in ds.values]  # the writer writes a period as its label
     kommuner = min(KOMMUNER, KOMMUNER * scale // 50)
     for i in range(40):
         iid = f"SYN{i:02d}"
