@@ -21,7 +21,7 @@ from report.config import Config
 from report.markdown import Markdown, blocks as md_blocks, inline
 from report.model import Assignment, Dataset, IndicatorValue
 from report.norsk import format_date, format_date_short, format_number
-from report.tables import grid_table, pipe_table
+from report.tables import fitting_columns, grid_table, pipe_table
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("report", "templates"),
@@ -105,7 +105,7 @@ def partnership_table(dataset: Dataset, year: int) -> str:
                          inline(EMPTY if p.municipalities is None else format_number(p.municipalities)),
                          inline(yes_no[s.established if s else None]), inline(yes_no[s.secretariat if s else None])])
     headers = ["Helsefellesskap", "Helseforetak", "Kommuner", "Formelt etablert", "Kommunalt sekretariat"]
-    return _render("oppdrag-oversikt.md.j2", table=pipe_table(list(map(inline, headers)), rows))
+    return _render("oppdrag-oversikt.md.j2", table=pipe_table(list(map(inline, headers)), rows, numeric=(2,)))
 
 
 def partnership_status(dataset: Dataset, year: int) -> str:
@@ -119,13 +119,12 @@ def partnership_status(dataset: Dataset, year: int) -> str:
 
 def appendix7(dataset: Dataset, year: int) -> str:
     order = list(schema.AREAS)
-    items = []
-    for a in sorted(dataset.assignments_for(year), key=lambda a: (order.index(a.area), a.id)):
-        cells = []
-        for _, field in schema.APPENDIX7_COLUMNS:
-            value = getattr(a, field)
-            cells.append(md_blocks(date_or_text(value)) if value not in (None, "") else Markdown(EMPTY))
-        items.append((a, grid_table([inline(h) for h, _ in schema.APPENDIX7_COLUMNS], [cells])))
+    assignments = sorted(dataset.assignments_for(year), key=lambda a: (order.index(a.area), a.id))
+    rows = [[md_blocks(date_or_text(getattr(a, field))) if getattr(a, field) not in (None, "") else Markdown(EMPTY)
+             for _, field in schema.APPENDIX7_COLUMNS] for a in assignments]
+    headers = [inline(h) for h, _ in schema.APPENDIX7_COLUMNS]
+    columns = fitting_columns(schema.APPENDIX7_WIDTHS, rows + [headers])
+    items = [(a, grid_table(headers, [cells], columns)) for a, cells in zip(assignments, rows)]
     return _render("vedlegg7.md.j2", items=items)
 
 

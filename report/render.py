@@ -1,4 +1,10 @@
-"""`rapport bygg`: the whole report through Quarto, with the project's own Python."""
+"""`rapport bygg`: the whole report through Quarto, with the project's own Python.
+
+Quarto empties its output folder before it runs the pre-render step, so a build that fails
+(bad data, an unknown block, Quarto, Typst or the Word post-processing) would leave no report
+at all. Quarto therefore writes to a staging folder, which replaces `_bok/` only when every
+format was made: a failed build leaves the previous report as it was.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+OUTPUT = "_bok"
+STAGING = ".bok-ny"  # hidden, so Quarto never takes it for input
+PREVIOUS = ".bok-forrige"
 
 INSTALL_HELP = """Fant ikke Quarto på denne maskinen.
 Installer Quarto på en av disse måtene, og kjør «rapport bygg» på nytt:
@@ -28,6 +38,7 @@ def find_quarto() -> str | None:
 
 
 def render(root: Path) -> int:
+    root = Path(root).resolve()
     quarto = find_quarto()
     if quarto is None:
         print(INSTALL_HELP, file=sys.stderr)
@@ -36,11 +47,36 @@ def render(root: Path) -> int:
     # Quarto runs the pre- and post-render scripts with this Python, where `report` is installed.
     env["QUARTO_PYTHON"] = sys.executable
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    staging = root / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
     print("Lager rapporten med Quarto (HTML, PDF og Word). Fremdriften vises under.", flush=True)
-    result = subprocess.run([quarto, "render"], cwd=root, env=env)
+    result = subprocess.run([quarto, "render", "--output-dir", STAGING], cwd=root, env=env)
+    kept = " Forrige versjon i _bok/ er beholdt." if (root / OUTPUT).exists() else ""
     if result.returncode != 0:
-        print("Quarto stoppet med feil: se meldingene over.", file=sys.stderr)
-        return result.returncode
-    outputs = sorted(p.name for p in (Path(root) / "_bok").glob("*") if p.suffix in {".html", ".pdf", ".docx"})
-    print("Ferdig. Rapporten ligger i _bok/: " + ", ".join(outputs))
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"Quarto stoppet med feil: se meldingene over.{kept}", file=sys.stderr)
+        return result.returncode or 1
+    try:
+        _swap_in(staging, root / OUTPUT)
+    except OSError as e:
+        print(f"Rapporten ble laget i {STAGING}/, men kunne ikke flyttes til {OUTPUT}/: {e.strerror or e}. "
+              f"Lukk filer fra {OUTPUT}/ som er åpne (PDF, Word), og kjør «rapport bygg» på nytt.{kept}",
+              file=sys.stderr)
+        return 1
+    outputs = sorted(p.name for p in (root / OUTPUT).glob("*") if p.suffix in {".html", ".pdf", ".docx"})
+    print(f"Ferdig. Rapporten ligger i {OUTPUT}/: " + ", ".join(outputs))
     return 0
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    previous = target.with_name(PREVIOUS)
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        os.replace(target, previous)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if previous.exists():
+            os.replace(previous, target)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)

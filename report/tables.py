@@ -18,11 +18,14 @@ GRID_WIDTH = 24  # characters per wrapped line inside a grid cell
 _NOT_PLAIN = re.compile("[^\u0000-\u00ac\u00ae-\u02ff]")
 
 
-def pipe_table(headers: list[str], rows: list[list[str]]) -> Markdown:
+def pipe_table(headers: list[str], rows: list[list[str]], numeric: tuple[int, ...] = ()) -> Markdown:
+    """Text columns left-aligned, the columns numbered in `numeric` right-aligned: explicit,
+    so that no format centres them."""
     def line(cells):
         return "| " + " | ".join(c if c.strip() else " " for c in cells) + " |"
 
-    return Markdown("\n".join([line(headers), line(["---"] * len(headers))] + [line(r) for r in rows]))
+    rule = ["---:" if i in numeric else ":---" for i in range(len(headers))]
+    return Markdown("\n".join([line(headers), line(rule)] + [line(r) for r in rows]))
 
 
 def width(text: str) -> int:
@@ -36,7 +39,7 @@ def width(text: str) -> int:
     return total
 
 
-def _wrap(cell: str) -> list[str]:
+def _wrap(cell: str, columns: int) -> list[str]:
     lines: list[str] = []
     for raw in cell.split("\n"):
         if not raw.strip():
@@ -45,14 +48,25 @@ def _wrap(cell: str) -> list[str]:
         bullet = raw.startswith("- ")
         body = raw[2:] if bullet else raw
         # a hard line break (trailing backslash) must stay at the end of its line
-        wrapped = textwrap.wrap(body, GRID_WIDTH, break_long_words=False, break_on_hyphens=False) or [""]
+        wrapped = textwrap.wrap(body, columns - (2 if bullet else 0), break_long_words=False, break_on_hyphens=False) or [""]
         lines += [("- " if bullet and i == 0 else "  " if bullet else "") + w for i, w in enumerate(wrapped)]
     return lines
 
 
-def grid_table(headers: list[str], rows: list[list[str]]) -> Markdown:
-    cells = [[_wrap(c) for c in row] for row in [headers] + rows]
-    widths = [max(width(line) for row in cells for line in row[i]) or 1 for i in range(len(headers))]
+def fitting_columns(minimum: tuple[int, ...], rows: list[list[str]]) -> tuple[int, ...]:
+    """Each column's `minimum` width, widened to its longest word (a list item's with its
+    bullet) in any of `rows`: tables made with the result all have the same proportions."""
+    longest = [max([0] + [width(word) + 2 for row in rows for word in row[i].split()]) for i in range(len(minimum))]
+    return tuple(max(m, n) for m, n in zip(minimum, longest))
+
+
+def grid_table(headers: list[str], rows: list[list[str]], columns: tuple[int, ...] | None = None) -> Markdown:
+    """Left-aligned columns. Pandoc takes the columns' relative widths from the source, so
+    `columns` (characters per column) gives every table made with it the same proportions;
+    a word longer than its column widens it."""
+    columns = columns or (GRID_WIDTH,) * len(headers)
+    cells = [[_wrap(c, columns[i]) for i, c in enumerate(row)] for row in [headers] + rows]
+    widths = [max([columns[i]] + [width(line) for row in cells for line in row[i]]) for i in range(len(headers))]
 
     def rule(ch):
         return "+" + "+".join(ch * (w + 2) for w in widths) + "+"
@@ -68,7 +82,8 @@ def grid_table(headers: list[str], rows: list[list[str]]) -> Markdown:
             out.append("|" + "|".join(parts) + "|")
         return out
 
-    lines = [rule("-")] + render(cells[0]) + [rule("=")]
+    header_rule = "+" + "+".join(":" + "=" * (w + 1) for w in widths) + "+"
+    lines = [rule("-")] + render(cells[0]) + [header_rule]
     for row in cells[1:]:
         lines += render(row) + [rule("-")]
     return Markdown("\n".join(lines))

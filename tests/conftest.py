@@ -6,13 +6,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 _NOT_PROJECT = shutil.ignore_patterns(
     ".git", ".venv", "_bok", "_generert", "._generert*", "_variables.yml", "__pycache__",
-    ".pytest_cache", "tests", "*.egg-info", ".quarto",
+    ".pytest_cache", "tests", "*.egg-info", ".quarto", ".bok-ny", ".bok-forrige",
 )
+
+
+def copy_project(dest: Path) -> Path:
+    """A fresh copy of the project (sample data, chapters, Quarto files) to build in."""
+    shutil.copytree(ROOT, dest, ignore=_NOT_PROJECT)
+    return dest
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A fresh copy of the project (sample data, chapters, Quarto files) to build in."""
-    dest = tmp_path / "prosjekt"
-    shutil.copytree(ROOT, dest, ignore=_NOT_PROJECT)
-    return dest
+    return copy_project(tmp_path / "prosjekt")

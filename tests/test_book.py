@@ -4,7 +4,6 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 
 import pypandoc
@@ -77,15 +76,6 @@ def test_every_block_parses_with_pandoc(built):
         result = _pandoc(built, block.read_text(encoding="utf-8"), "-t", "json")
         assert result.returncode == 0, (block.name, result.stderr)
         assert json.loads(result.stdout)["blocks"], f"{block.name} is empty"
-
-
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto er ikke installert på denne maskinen")
-def test_quarto_renders_html_pdf_and_docx(project):
-    result = subprocess.run(["quarto", "render"], cwd=project, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr[-4000:]
-    assert "WARNING" not in result.stderr, result.stderr[-4000:]
-    out = project / "_bok"
-    assert list(out.glob("*.pdf")) and list(out.glob("*.docx")) and (out / "index.html").exists()
 
 
 def test_pandoc_takes_the_runtime_setting_rapport_bygg_gives_it():

@@ -32,6 +32,8 @@ return {
     end
     local text = file:read("a")
     file:close()
-    return rebase_images(pandoc.read(text, "markdown").blocks, root)
+    -- The document's reader options, so `default-image-extension` (svg, png) reaches the
+    -- figures here as it does in the chapters.
+    return rebase_images(pandoc.read(text, "markdown", PANDOC_READER_OPTIONS).blocks, root)
   end,
 }

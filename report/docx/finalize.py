@@ -1,25 +1,26 @@
 """Post-render finishing of the Word file, so the ministry can use it as it is.
 
-Adds a cover page and a table-of-contents field, gives every section (the landscape
-ones too) A4 size and a footer with page numbers, puts Vedlegg 7's assignment tables in
-landscape with repeating header rows and widths that fit, shades status and colour cells
-(the word is kept), sets the core properties and checks that every image has alt text.
+Works on the shapes Quarto writes (see tests/fixtures/): captioned tables nested in layout
+tables, callouts as tables, landscape divs as section breaks. Adds a cover page and a
+table-of-contents field, gives every section A4 size and a footer with page numbers, drops
+the empty page after a landscape section that ends the book, sets
+Vedlegg 7's column widths, type size and list indents, shades status and colour cells (the
+word is kept), sets the core properties and checks that every image has alt text.
 Idempotent, and atomic: a failure leaves the input as it was.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import os
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Length
+from docx.shared import Cm, Length, Pt, Twips
 
 from report import palette, schema
 from report.config import Config
@@ -72,19 +73,24 @@ def finalize_docx(path: Path, config: Config) -> None:
     body = doc.element.body
     _check_alt_text(body, path)
     _add_cover_and_contents(doc, config)
-    tables = body.findall(qn("w:tbl"))
-    appendix7 = [t for t in tables if _header_texts(t) == [h for h, _ in schema.APPENDIX7_COLUMNS]]
-    if appendix7:
-        _make_landscape(body, appendix7)
+    # Quarto nests captioned tables and figures in one-cell layout tables, and writes callouts
+    # as tables: every table is looked at, and only Pandoc's data tables (a header row) are
+    # treated as such.
+    tables = list(body.iter(qn("w:tbl")))
     for table in tables:
-        _repeat_header(table)
+        _ensure_grid(table)
+    data_tables = [t for t in tables if _is_data_table(t)]
+    for table in data_tables:
         if _header_texts(table) == list(schema.OVERVIEW_COLUMNS):
             _shade_overview(table)
+    _drop_empty_last_section(body)
     for section in doc.sections:
         _page_setup(section)
         _page_number_footer(section)
-    for table in appendix7:
-        _fit_columns(table, A4[1] - 2 * MARGIN)
+    appendix7 = [h for h, _ in schema.APPENDIX7_COLUMNS]
+    for table in data_tables:
+        if _header_texts(table) == appendix7:
+            _compact_table(table, A4[1] - 2 * MARGIN)
     settings = doc.settings.element
     if settings.find(qn("w:updateFields")) is None:
         settings.append(_el("w:updateFields", **{"w:val": "true"}))
@@ -93,13 +99,24 @@ def finalize_docx(path: Path, config: Config) -> None:
 
 
 def _check_alt_text(body, path: Path) -> None:
-    missing = [
-        d.get("name") or "uten navn"
-        for d in body.iter(qn("wp:docPr"))
-        if not (d.get("descr") or "").strip()
-    ]
+    missing = [_where(d) for d in body.iter(qn("wp:docPr")) if not (d.get("descr") or "").strip()]
     if missing:
-        raise FinalizeError(f"{path.name}: bilde uten alternativ tekst: {', '.join(missing)}")
+        raise FinalizeError(
+            f"{path.name}: {len(missing)} bilde(r) uten alternativ tekst: " + "; ".join(missing)
+            + ". Gi bildet en alternativ tekst med fig-alt=\"…\" i kapitlet."
+        )
+
+
+def _where(doc_pr) -> str:
+    """The picture's place, for a writer: the nearest heading before it."""
+    node = doc_pr
+    while node.getparent() is not None and node.getparent().tag != qn("w:body"):
+        node = node.getparent()
+    for sibling in node.itersiblings(preceding=True):
+        style = sibling.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
+            return f"bildet etter overskriften «{_text(sibling)}»"
+    return "et bilde før første overskrift"
 
 
 def _add_cover_and_contents(doc, config: Config) -> None:
@@ -120,54 +137,61 @@ def _add_cover_and_contents(doc, config: Config) -> None:
         new.append(p)
     new[0]._p.insert(0, _el("w:bookmarkStart", **{"w:id": "9001", "w:name": COVER_MARK}))
     new[0]._p.append(_el("w:bookmarkEnd", **{"w:id": "9001"}))
-    new[-1].add_run().add_break(WD_BREAK.PAGE)
     heading = doc.add_paragraph("Innhold", style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles] else None)
+    heading.paragraph_format.page_break_before = True
     toc = doc.add_paragraph()
+    # No page break after the contents: every chapter heading starts a page (reference document).
     _field_runs(toc, ' TOC \\o "1-3" \\h \\z \\u ', "Innholdsfortegnelsen oppdateres når dokumentet åpnes.")
-    toc.add_run().add_break(WD_BREAK.PAGE)
     for p in new + [heading, toc]:
         first.addprevious(p._p)
 
 
-def _section_after(element):
-    """The sectPr that ends the section holding `element` (the next one in document order)."""
-    node = element
-    while node is not None:
-        sect = node.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if node.tag == qn("w:p") else None
-        if sect is not None:
-            return sect
-        node = node.getnext()
-    return element.getparent().find(qn("w:sectPr"))
+def _is_data_table(table) -> bool:
+    """A table Pandoc wrote from a markdown table: its first row is a header row. Quarto's
+    layout tables (figure and table wrappers) and callouts have none."""
+    first = table.find(qn("w:tr"))
+    return first is not None and first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
 
 
-def _is_landscape(sect) -> bool:
-    size = sect.find(qn("w:pgSz"))
-    return size is not None and (size.get(qn("w:orient")) == "landscape" or
-                                 int(size.get(qn("w:w"), 0)) > int(size.get(qn("w:h"), 1)))
-
-
-def _make_landscape(body, tables) -> None:
-    if all(_is_landscape(_section_after(t)) for t in tables):
+def _ensure_grid(table) -> None:
+    """Quarto's callout tables have no w:tblGrid, which the schema requires: one column each,
+    sharing the portrait text width."""
+    if table.find(qn("w:tblGrid")) is not None:
         return
-    start = tables[0].getprevious()
-    if start is None or start.tag != qn("w:p"):
-        start = tables[0]
+    columns = max((len(row.findall(qn("w:tc"))) for row in table.findall(qn("w:tr"))), default=1) or 1
+    grid = _el("w:tblGrid")
+    for _ in range(columns):
+        grid.append(_el("w:gridCol", **{"w:w": str(int(Length(A4[0] - 2 * MARGIN).twips / columns))}))
+    table.find(qn("w:tblPr")).addnext(grid)
+
+
+def _section_break(element) -> bool:
+    """A paragraph that only ends a section (Quarto's landscape divs write these)."""
+    return (element.tag == qn("w:p") and element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+            and element.find(qn("w:r")) is None)
+
+
+def _drop_empty_last_section(body) -> None:
+    """Quarto ends a landscape div with a section break; when the div ends the document, the
+    empty portrait section after it would be an empty last page. The document's final
+    section properties take over the landscape ones instead."""
     final = body.find(qn("w:sectPr"))
-    portrait = copy.deepcopy(_section_after(start))
-    landscape = copy.deepcopy(final)
-    size = landscape.find(qn("w:pgSz"))
-    size.set(qn("w:orient"), "landscape")
-    before, after = _el("w:p"), _el("w:p")
-    before.append(_el("w:pPr"))
-    before[0].append(portrait)
-    after.append(_el("w:pPr"))
-    after[0].append(landscape)
-    start.addprevious(before)
-    tables[-1].addnext(after)
+    last = final.getprevious()
+    while last is not None and last.tag in (qn("w:bookmarkEnd"),):
+        last = last.getprevious()
+    if last is None or not _section_break(last):
+        return
+    size = final.get_or_add_pgSz()
+    size.orient = WD_ORIENT.LANDSCAPE
+    size.w, size.h = A4[1], A4[0]
+    last.getparent().remove(last)
 
 
 def _page_setup(section) -> None:
-    landscape = section.orientation == WD_ORIENT.LANDSCAPE or section.page_width > section.page_height
+    # Quarto's break before a landscape div has empty section properties: no size at all.
+    width, height = section.page_width, section.page_height
+    landscape = section.orientation == WD_ORIENT.LANDSCAPE or (
+        width is not None and height is not None and width > height)
     width, height = A4
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (height, width) if landscape else (width, height)
@@ -183,18 +207,6 @@ def _page_number_footer(section) -> None:
     paragraph = footer.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field_runs(paragraph, " PAGE ", "1")
-
-
-def _repeat_header(table) -> None:
-    row = table.find(qn("w:tr"))
-    if row is None:
-        return
-    tr_pr = row.find(qn("w:trPr"))
-    if tr_pr is None:
-        tr_pr = _el("w:trPr")
-        row.insert(0, tr_pr)
-    if tr_pr.find(qn("w:tblHeader")) is None:
-        tr_pr.append(_el("w:tblHeader"))
 
 
 def _set_cell_property(cell, element, first: bool = False) -> None:
@@ -230,18 +242,45 @@ def _shade_overview(table) -> None:
             _shade(cells[2], palette.COLOUR_FILLS[word])
 
 
-def _fit_columns(table, text_width) -> None:
-    columns = len(table.find(qn("w:tblGrid")).findall(qn("w:gridCol")))
-    twips = int(Length(text_width).twips / columns)
+def _compact_table(table, text_width) -> None:
+    """Vedlegg 7: the columns' relative widths (from the generated table) over the landscape
+    text width, small type, and bullet lists indented by a little instead of 720 twips."""
+    cols = table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+    weights = [int(c.get(qn("w:w"), "1")) for c in cols]
+    total = Length(text_width).twips
+    widths = [total * w // sum(weights) for w in weights]
+    widths[-1] += total - sum(widths)  # exactly the text width, so a second run changes nothing
     tbl_pr = table.find(qn("w:tblPr"))
-    for old in tbl_pr.findall(qn("w:tblLayout")) + tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    tbl_pr.append(_el("w:tblW", **{"w:w": str(twips * columns), "w:type": "dxa"}))
-    tbl_pr.append(_el("w:tblLayout", **{"w:type": "fixed"}))
-    for col in table.find(qn("w:tblGrid")).findall(qn("w:gridCol")):
-        col.set(qn("w:w"), str(twips))
-    for tc in table.iter(qn("w:tc")):
-        _set_cell_property(tc, _el("w:tcW", **{"w:w": str(twips), "w:type": "dxa"}), first=True)
+    _replace(tbl_pr, _el("w:tblW", **{"w:w": str(sum(widths)), "w:type": "dxa"}), after=("w:tblStyle",))
+    _replace(tbl_pr, _el("w:tblLayout", **{"w:type": "fixed"}),
+             after=("w:tblStyle", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd"))
+    for col, w in zip(cols, widths):
+        col.set(qn("w:w"), str(w))
+    for row in table.findall(qn("w:tr")):
+        for tc, w in zip(row.findall(qn("w:tc")), widths):
+            _set_cell_property(tc, _el("w:tcW", **{"w:w": str(w), "w:type": "dxa"}), first=True)
+    for p in table.iter(qn("w:p")):
+        p_pr = p.pPr
+        if p_pr is not None and p_pr.numPr is not None:
+            ind = p_pr.get_or_add_ind()
+            ind.left, ind.hanging = Twips(170), Twips(170)
+    for run in table.iter(qn("w:r")):
+        run.get_or_add_rPr().sz_val = Pt(8.5)
+
+
+def _replace(parent, element, after: tuple[str, ...]) -> None:
+    """Put `element` in `parent` in its schema place: after the last child named in `after`,
+    replacing one of the same kind."""
+    for old in parent.findall(element.tag):
+        parent.remove(old)
+    anchor = None
+    for child in parent:
+        if child.tag in {qn(a) for a in after}:
+            anchor = child
+    if anchor is None:
+        parent.insert(0, element)
+    else:
+        anchor.addnext(element)
 
 
 def _core_properties(doc, config: Config) -> None:

@@ -58,6 +58,9 @@ def write_reference_doc(path: Path) -> None:
         h.font.size = Pt(size)
         h.font.bold = True
         h.font.color.rgb = DARK_BLUE
+        h.paragraph_format.keep_with_next = True
+    # Each chapter and each Vedlegg starts on a new page, as in the PDF.
+    styles["Heading 1"].paragraph_format.page_break_before = True
     for name in ("Image Caption", "Table Caption"):
         if name in [s.name for s in styles]:
             styles[name].font.size = Pt(9)

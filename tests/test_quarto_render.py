@@ -1,0 +1,193 @@
+"""The sample report through a real Quarto, as a writer makes it: `rapport bygg` in the project
+folder. One render is shared by the checks; they look at what a reader gets in each format.
+Skipped where Quarto is not installed (CI cannot install it)."""
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from report import palette, schema
+from report.config import load_config
+from report.load import load_dataset
+from report.render import find_quarto
+
+pytestmark = pytest.mark.skipif(find_quarto() is None, reason="quarto er ikke installert på denne maskinen")
+
+ROOT = Path(__file__).resolve().parent.parent
+RAPPORT = str(Path(sys.executable).parent / "rapport")
+
+
+def _bygg(project):
+    return subprocess.run([RAPPORT, "bygg"], cwd=project, capture_output=True, text=True, timeout=1200)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from conftest import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("quarto") / "prosjekt")
+    result = _bygg(project)
+    return project, result
+
+
+def _one(project, pattern):
+    found = list((project / "_bok").glob(pattern))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _titles(project):
+    config = load_config(project)
+    dataset, _ = load_dataset(config.data_dir)
+    return [a.title for a in dataset.assignments_for(config.year)]
+
+
+def _words(text):
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+def test_bygg_makes_all_three_formats_without_warnings(rendered):
+    project, result = rendered
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert "Traceback" not in output
+    assert not re.search(r"\bWARN(ING)?\b", output), output[-4000:]
+    assert (project / "_bok" / "index.html").is_file()
+    _one(project, "*.pdf")
+    _one(project, "*.docx")
+    assert not (project / ".bok-ny").exists(), "the staging folder is gone after a build"
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.sources.append(dict(attrs).get("src", ""))
+
+
+def test_every_html_image_exists(rendered):
+    project, _ = rendered
+    seen = 0
+    for page in (project / "_bok").rglob("*.html"):
+        parser = _Images()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for src in parser.sources:
+            if src.startswith(("data:", "http")):
+                continue
+            assert (page.parent / src.split("#")[0]).resolve().is_file(), (page.name, src)
+            seen += 1
+    assert seen >= 8, "the sample's figures are in the HTML"
+
+
+def test_every_assignment_is_in_every_format(rendered):
+    project, _ = rendered
+    html = _words(re.sub(r"<[^>]+>", " ", "".join(
+        p.read_text(encoding="utf-8") for p in (project / "_bok").rglob("*.html"))))
+    pdf = _words(subprocess.run(["pdftotext", str(_one(project, "*.pdf")), "-"], capture_output=True,
+                                text=True, check=True).stdout) if shutil.which("pdftotext") else None
+    docx = _words(" ".join(t.text or "" for t in Document(_one(project, "*.docx")).element.body.iter(qn("w:t"))))
+    for title in _titles(project):
+        assert _words(title) in docx, title
+        assert _words(title).replace("&", "&amp;") in html or _words(title) in html, title
+        if pdf is not None:
+            assert _words(title) in pdf.replace("- ", "-").replace("-", "") or _words(title) in pdf, title
+
+
+def _tables(body):
+    return list(body.iter(qn("w:tbl")))
+
+
+def _header_row(table):
+    return table.find(qn("w:tr")).find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+
+
+def _cell_texts(row):
+    return ["".join(t.text or "" for t in c.iter(qn("w:t"))).strip() for c in row.findall(qn("w:tc"))]
+
+
+def test_docx_tables_fills_and_pictures(rendered):
+    project, _ = rendered
+    body = Document(_one(project, "*.docx")).element.body
+    tables = _tables(body)
+    for table in tables:
+        assert table.find(qn("w:tblGrid")) is not None, "every table has a grid (the schema requires one)"
+        first = table.find(qn("w:tr"))
+        if len(table.findall(qn("w:tr"))) == 1 or _cell_texts(first)[0].startswith(("Tabell", "Figur", "Kilde")):
+            assert not _header_row(table), "layout tables have no repeating header row"
+    overview = [t for t in tables if _cell_texts(t.find(qn("w:tr"))) == list(schema.OVERVIEW_COLUMNS)]
+    assert len(overview) == 1 and _header_row(overview[0])
+    fills = {s.get(qn("w:fill")) for s in overview[0].iter(qn("w:shd"))}
+    assert set(palette.COLOUR_FILLS.values()) <= fills
+    appendix7 = [t for t in tables if _cell_texts(t.find(qn("w:tr"))) == [h for h, _ in schema.APPENDIX7_COLUMNS]]
+    assert len(appendix7) == len(_titles(project))
+    assert all(_header_row(t) for t in appendix7)
+    grids = {tuple(c.get(qn("w:w")) for c in t.find(qn("w:tblGrid"))) for t in appendix7}
+    assert len(grids) == 1, "every Vedlegg 7 table has the same column widths"
+    pictures = list(body.iter(qn("wp:docPr")))
+    assert len(pictures) >= 8 and all(p.get("descr", "").strip() for p in pictures)
+
+
+def test_docx_sections_footers_and_no_empty_last_page(rendered):
+    project, _ = rendered
+    doc = Document(_one(project, "*.docx"))
+    for section in doc.sections:
+        assert "PAGE" in "".join(t.text for t in section.footer._element.iter(qn("w:instrText")))
+        short, long = sorted((section.page_width.cm, section.page_height.cm))
+        assert (round(short, 1), round(long, 1)) == (21.0, 29.7)
+    assert [s.page_width > s.page_height for s in doc.sections][-1], "Vedlegg 7 ends the book in landscape"
+    assert sum(s.page_width > s.page_height for s in doc.sections) == 1
+    instr = "".join(t.text for t in doc.element.body.iter(qn("w:instrText")))
+    assert instr.count("TOC") == 1
+    props = doc.core_properties
+    assert props.language == "nb-NO" and props.title
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
+                    reason="LibreOffice (soffice) og pdftotext er ikke installert")
+def test_docx_as_libreoffice_lays_it_out(rendered, tmp_path):
+    project, _ = rendered
+    shutil.copy(_one(project, "*.docx"), tmp_path / "rapport.docx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "rapport.docx")], check=True, capture_output=True, timeout=300)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "rapport.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) > 20
+    for number, page in enumerate(pages[1:], start=2):
+        lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+        assert lines and lines[-1] == str(number), f"side {number} har ikke sidetallet nederst: {lines[-3:]}"
+        assert len(lines) > 1, f"side {number} er tom"
+    # the heading before the landscape tables is on the first landscape page, not stranded
+    oppdragene = [i for i, p in enumerate(pages) if re.search(r"^\s*\S+ Oppdragene\s*$", p, re.M)]
+    assert oppdragene and "Brukermedvirkning" in pages[oppdragene[0]]
+    headings = [p.text for p in Document(tmp_path / "rapport.docx").paragraphs if p.style.name == "Heading 1"]
+    starts = [next(i for i, p in enumerate(pages) if h in _words(p)) for h in headings]
+    for heading, page in zip(headings, starts):
+        first_line = next(ln.strip() for ln in pages[page].splitlines() if ln.strip())
+        assert _words(heading).startswith(_words(first_line)[:20]), f"«{heading}» starter ikke en ny side"
+
+
+def test_two_builds_give_the_same_docx_and_a_failed_build_keeps_the_report(rendered):
+    project, _ = rendered
+    docx = _one(project, "*.docx")
+    first = docx.read_bytes()
+    assert _bygg(project).returncode == 0
+    assert docx.read_bytes() == first, "the same inputs give a byte-identical Word file"
+    before = {p.relative_to(project).as_posix(): p.read_bytes() for p in (project / "_bok").rglob("*") if p.is_file()}
+    chapter = project / "chapters" / "oppdrag.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< blokk finnes-ikke >}}\n", encoding="utf-8")
+    failed = _bygg(project)
+    assert failed.returncode != 0
+    assert "Forrige versjon i _bok/ er beholdt" in failed.stderr
+    after = {p.relative_to(project).as_posix(): p.read_bytes() for p in (project / "_bok").rglob("*") if p.is_file()}
+    assert after == before
