@@ -2,7 +2,9 @@
 
 Each figure is written as SVG (html, typst) and PNG (docx). Series differ by marker and
 line style as well as colour, and are labelled directly; a target is a dashed line
-labelled "Mål"; numbers are Norwegian. Output is byte-identical for the same data.
+labelled "Mål"; numbers are Norwegian; time is spaced as time. The source line and the notes
+are text under the figure (templates/figur.md.j2), never part of the image. Output is
+byte-identical for the same data.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from report import __version__, palette
-from report.blocks import format_value
+from report import palette
+from report.blocks import code_digest, format_value
 from report.model import Indicator, IndicatorValue
 from report.norsk import format_number
 
@@ -47,6 +49,7 @@ class IndicatorFigure:
     id: str
     caption: str
     alt_text: str
+    note: str  # under the figure, before the source line: what it leaves out, where its axis starts
     source_line: str
     svg: Path
     png: Path
@@ -57,7 +60,7 @@ def _series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue
 
     With more geographies than a figure can tell apart, it shows Norge and the geographies
     with the lowest and the highest latest value (a bar chart of one period shows up to
-    MAX_BARS); the note says so, in the figure and in its alt text.
+    MAX_BARS); the note says so, under the figure.
     """
     groups: dict[str, list[IndicatorValue]] = {}
     for v in sorted(values, key=lambda v: (v.geo_level != "land", v.geo, v.period.sort_key)):
@@ -78,16 +81,27 @@ def _series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue
     return chosen, note
 
 
+def _listing(items: list[str]) -> str:
+    """["a", "b", "c"] → "a, b og c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def _source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
+    """"Kilde: NPR." and which numbers are illustrative (made up for the sample data), if any."""
     sources = sorted({v.source or indicator.source for v in values})
     real = [s for s in sources if "illustrativ" not in s] or [indicator.source]
     line = "Kilde: " + ", ".join(real) + "."
-    if len(real) < len(sources):
-        line += " Tall merket illustrativ er eksempeldata."
+    made_up = [v for v in values if "illustrativ" in v.source]
+    if len(made_up) == len(values):
+        line += " Alle tallene er illustrative (eksempeldata)."
+    elif made_up:
+        periods = sorted({v.period for v in made_up}, key=lambda p: p.midpoint)
+        line += f" Tall for {_listing([p.label for p in periods])} er illustrative (eksempeldata)."
     return line
 
 
-def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind: str, note: str = "") -> str:
+def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind: str) -> str:
+    """What the image shows, for screen readers; the note and source line under it are text already."""
     geos = list(series)
     first = series[geos[0]]
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
@@ -95,7 +109,7 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
     if len(geos) > MAX_SERIES:
         where = f"{len(geos)} geografier"
     else:
-        where = geos[0] if len(geos) == 1 else ", ".join(geos[:-1]) + " og " + geos[-1]
+        where = _listing(geos)
     unit = indicator.unit
     name = indicator.name[0].lower() + indicator.name[1:] if indicator.name[1:2].islower() else indicator.name
     text = f"{kind} over {name}, i {unit}, for {where} {span}."
@@ -114,7 +128,7 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
         (low, lowest), (high, highest) = ranked[0], ranked[-1]
         text += (f" Lavest er {lowest} med {format_value(low, indicator.decimals, unit)}, høyest er "
                  f"{highest} med {format_value(high, indicator.decimals, unit)}.")
-    return f"{text} {note}".strip()
+    return text
 
 
 def _matplotlib():
@@ -129,13 +143,55 @@ def _matplotlib():
     return plt, ticker
 
 
+def _value_ticks(lo: float, hi: float, decimals: int, ticker) -> list[float]:
+    """A line chart's value-axis ticks, the first where the axis starts: at zero when the data fill
+    at least half the height from there (the lowest value is at most half the highest), else at
+    the tick next below the lowest value, so that a small change far from zero stays readable.
+    Ticks are round in the indicator's `decimals`, so no two labels read the same."""
+    start = min(lo, 0) if lo <= hi / 2 else lo
+    locator = ticker.MaxNLocator(5, steps=[1, 2, 5, 10], integer=decimals == 0)
+    ticks = [float(t) for t in locator.tick_values(start, max(hi, 0))]
+    if start != 0 and ticks[0] >= start:  # start below the lowest value, so its marker is whole
+        ticks.insert(0, 2 * ticks[0] - ticks[1])
+    floor = 0.0 if start == 0 else max(t for t in ticks if t < start)
+    return [t for t in ticks if t >= floor]
+
+
+def _thin_labels(labels) -> None:
+    """Hide tick labels that would overlap the next one shown, keeping the latest period."""
+    shown = None
+    for label in reversed(labels):
+        box = label.get_window_extent()
+        if shown is not None and box.x1 + 6 > shown.x0:
+            label.set_visible(False)
+        else:
+            shown = box
+
+
+def _axis_break(ax) -> None:
+    """Two short slashes across the value axis just above its foot: it does not start at zero."""
+    low, high = 0.05, 0.08
+    ax.plot([0, 0], [low, high], transform=ax.transAxes, color="white", linewidth=3, clip_on=False, zorder=3)
+    for y in (low, high):
+        ax.plot([-0.012, 0.012], [y - 0.015, y + 0.015], transform=ax.transAxes, color=palette.TEXT,
+                linewidth=0.9, clip_on=False, zorder=4)
+
+
 def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path) -> IndicatorFigure:
+    """The figure as SVG and PNG. Time is spaced as time (each period at its midpoint, labelled
+    as written); bars start at zero, and so do lines unless that would flatten them, which the
+    axis break and the note under the figure then say. The note and the source line are text
+    under the figure (in `figure_block`), not part of the image."""
     out_dir.mkdir(parents=True, exist_ok=True)
     series, note = _series(values)
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
     as_bars = len(periods) == 1
     plt, ticker = _matplotlib()
-    formatter = ticker.FuncFormatter(lambda x, _: format_number(x, indicator.decimals if abs(x) < 1000 else 0))
+
+    def number(x: float) -> str:
+        return format_number(x, indicator.decimals if abs(x) < 1000 else 0)
+
+    formatter = ticker.FuncFormatter(lambda x, _: number(x))
     with plt.rc_context(STYLE):
         height = max(3.5, 1.2 + 0.2 * len(series)) if as_bars else 3.5
         fig, ax = plt.subplots(figsize=(6.3, height), layout="constrained")
@@ -143,23 +199,36 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
             items = sorted(((geo, s[-1].value) for geo, s in series.items()), key=lambda t: t[1])
             ax.barh([g for g, _ in items], [v for _, v in items], color=palette.SERIES[0])
             for y, (_, v) in enumerate(items):
-                ax.annotate(format_number(v, indicator.decimals), (v, y), xytext=(3, 0),
-                            textcoords="offset points", va="center")
+                ax.annotate(number(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center")
             ax.xaxis.set_major_formatter(formatter)
             ax.grid(axis="x", color=palette.GRID, linewidth=0.6)
         else:
-            index = {p: i for i, p in enumerate(periods)}
             for n, (geo, s) in enumerate(series.items()):
-                xs, ys = [index[v.period] for v in s], [v.value for v in s]
+                points = sorted((v.period.midpoint, v.value) for v in s)
+                xs, ys = [x for x, _ in points], [y for _, y in points]
                 ax.plot(xs, ys, color=palette.SERIES[n], marker=MARKERS[n], linestyle=LINESTYLES[n],
                         linewidth=2.2 if n == 0 else 1.4, markersize=5)
-                ax.annotate(f"{geo} {format_number(ys[-1], indicator.decimals)}", (xs[-1], ys[-1]),
-                            xytext=(5, 0), textcoords="offset points", va="center", color=palette.SERIES[n])
-            ax.set_xticks(range(len(periods)), [p.label for p in periods])
-            ax.set_xlim(-0.3, len(periods) - 0.3 + 0.35 * len(periods))
+                # Labelled in the margin right of the last period; the layout makes room for it.
+                ax.annotate(f"{geo} {number(ys[-1])}", (xs[-1], ys[-1]), xytext=(7, 0),
+                            textcoords="offset points", va="center", color=palette.SERIES[n],
+                            annotation_clip=False)
+            in_time = sorted(periods, key=lambda p: p.midpoint)
+            first, last = in_time[0].midpoint, in_time[-1].midpoint
+            pad = 0.06 * (last - first) or 0.5
+            ax.set_xlim(first - pad, last + pad)
+            ax.set_xticks([p.midpoint for p in in_time], [p.label for p in in_time])
+            shown = [v.value for s in series.values() for v in s]
+            shown += [] if indicator.target is None else [indicator.target]
+            ticks = _value_ticks(min(shown), max(shown), indicator.decimals, ticker)
+            floor, top = ticks[0], max(shown) + 0.06 * (max(shown) - ticks[0])
+            ax.set_ylim(floor, top)
+            ax.set_yticks([t for t in ticks if t <= top])
             ax.yaxis.set_major_formatter(formatter)
-            ax.yaxis.set_major_locator(ticker.MaxNLocator(5))
             ax.grid(axis="y", color=palette.GRID, linewidth=0.6)
+            if floor > 0:
+                _axis_break(ax)
+                axis_note = f"Verdiaksen starter på {format_value(floor, indicator.decimals, indicator.unit)}, ikke på null."
+                note = f"{note} {axis_note}".strip()
         if indicator.target is not None:
             line = ax.axvline if as_bars else ax.axhline
             line(indicator.target, color=palette.TARGET, linestyle=(0, (4, 3)), linewidth=1.2)
@@ -171,22 +240,21 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
                 ax.annotate(label, (0, indicator.target), xycoords=("axes fraction", "data"),
                             xytext=(2, 3), textcoords="offset points")
         ax.set_title(indicator.unit, loc="left", fontsize=8)
-        source = _source_line(indicator, values)
-        footer = "\n".join(filter(None, [note, source]))
-        fig.text(0.01, 0.005, footer, fontsize=7, ha="left", va="bottom")
-        bottom = (9 * (footer.count("\n") + 1) + 4) / 72 / height  # 9 pt a line of 7 pt text
-        fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+        if not as_bars:
+            fig.draw_without_rendering()  # lays out the axes, so the labels' widths are known
+            _thin_labels(ax.get_xticklabels())
         svg, png = out_dir / f"{indicator.id}.svg", out_dir / f"{indicator.id}.png"
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
         fig.savefig(png, dpi=200, metadata={"Software": None})
         plt.close(fig)
     kind = "Stolpediagram" if as_bars else "Linjediagram"
-    return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind, note), source, svg, png)
+    return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind), note,
+                           _source_line(indicator, values), svg, png)
 
 
 def _cache_key(indicator: Indicator, values: list[IndicatorValue]) -> str:
-    """Everything a figure is drawn from: a change to any of it draws the figure again."""
-    text = repr((__version__, metadata.version("matplotlib"), indicator, sorted(values, key=repr)))
+    """Everything a figure is drawn from, the code included: a change to any of it draws the figure again."""
+    text = repr((code_digest(), metadata.version("matplotlib"), indicator, sorted(values, key=repr)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -30,6 +30,15 @@ class Period:
     def sort_key(self) -> tuple[dt.date, dt.date]:
         return (self.end, self.start)
 
+    @property
+    def midpoint(self) -> float:
+        """The middle of the period as a fractional year (2022 → 2022.5, 15.09.2022 at noon):
+        where a time axis places it."""
+        middle = (self.start.toordinal() + self.end.toordinal() + 1) / 2
+        year = dt.date.fromordinal(int(middle)).year
+        first, next_first = dt.date(year, 1, 1).toordinal(), dt.date(year + 1, 1, 1).toordinal()
+        return year + (middle - first) / (next_first - first)
+
     def __str__(self) -> str:
         return self.label
 
