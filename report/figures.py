@@ -52,7 +52,7 @@ class IndicatorFigure:
     png: Path
 
 
-def _series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue]], str]:
+def shown_series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue]], str]:
     """Values per geography, Norge (level land) first, and a note on what is left out.
 
     With more geographies than a figure can tell apart, it shows Norge and the geographies
@@ -78,7 +78,7 @@ def _series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue
     return chosen, note
 
 
-def _source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
+def source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
     sources = sorted({v.source or indicator.source for v in values})
     real = [s for s in sources if "illustrativ" not in s] or [indicator.source]
     line = "Kilde: " + ", ".join(real) + "."
@@ -131,7 +131,7 @@ def _matplotlib():
 
 def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path) -> IndicatorFigure:
     out_dir.mkdir(parents=True, exist_ok=True)
-    series, note = _series(values)
+    series, note = shown_series(values)
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
     as_bars = len(periods) == 1
     plt, ticker = _matplotlib()
@@ -171,7 +171,7 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
                 ax.annotate(label, (0, indicator.target), xycoords=("axes fraction", "data"),
                             xytext=(2, 3), textcoords="offset points")
         ax.set_title(indicator.unit, loc="left", fontsize=8)
-        source = _source_line(indicator, values)
+        source = source_line(indicator, values)
         footer = "\n".join(filter(None, [note, source]))
         fig.text(0.01, 0.005, footer, fontsize=7, ha="left", va="bottom")
         bottom = (9 * (footer.count("\n") + 1) + 4) / 72 / height  # 9 pt a line of 7 pt text
