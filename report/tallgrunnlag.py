@@ -13,6 +13,7 @@ serial numbers: here spreadsheet text stays data, and text starting with "=", "+
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,11 @@ def write_tallgrunnlag(dataset: Dataset, config: Config, path: Path) -> None:
     _write_sheet(wb.create_sheet(CONTENTS), _contents(sheets))
     for sheet in sheets:
         _write_sheet(wb.create_sheet(sheet.name), sheet)
+    for ws in wb.worksheets:  # printed: landscape, every column on the page
+        _fit_row_heights(ws)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.properties.title = f"Tallgrunnlag {config.year}: {config.title}"
     wb.properties.creator = wb.properties.lastModifiedBy = config.author
     wb.properties.language = "nb-NO"
@@ -203,6 +209,7 @@ def _write_cover(ws, dataset: Dataset, config: Config, indicators: list[Indicato
     for row, (label, value) in enumerate(lines, start=3):
         if label:
             _text(ws.cell(row, 1), label).font = Font(bold=True)
+            ws.cell(row, 1).alignment = Alignment(vertical="top")
         cell = _text(ws.cell(row, 2), value)
         cell.alignment = Alignment(horizontal="left", wrap_text=True, vertical="top")
         if isinstance(value, dt.date):
@@ -225,8 +232,8 @@ def _write_sheet(ws, sheet: Sheet) -> None:
                 cell.number_format = column.number_format
             if isinstance(value, str) and value in column.fills:
                 cell.fill = PatternFill("solid", fgColor=column.fills[value])
-            if isinstance(value, str) and ("\n" in value or len(value) > MAX_WIDTH):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            wrap = isinstance(value, str) and ("\n" in value or len(value) > MAX_WIDTH)
+            cell.alignment = Alignment(wrap_text=wrap, vertical="top")
     if sheet.name == CONTENTS:
         for r, (name, _) in enumerate(sheet.rows, start=header + 1):
             ws.cell(r, 1).hyperlink = Hyperlink(ref=f"A{r}", location=f"'{name}'!A1", display=name)
@@ -242,6 +249,18 @@ def _write_sheet(ws, sheet: Sheet) -> None:
         texts = [column.header] + [_shown(row[col - 1]) for row in sheet.rows]
         longest = max(len(line) for text in texts for line in text.split("\n"))
         ws.column_dimensions[get_column_letter(col)].width = min(max(longest + 2, 8), MAX_WIDTH)
+
+
+def _fit_row_heights(ws) -> None:
+    """Rows tall enough for their wrapped text: LibreOffice does not fit them when it opens a file."""
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                width = max(int(ws.column_dimensions[cell.column_letter].width) - 2, 1)
+                lines = max(lines, sum(math.ceil(max(len(part), 1) / width) for part in cell.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * lines
 
 
 def _shown(value) -> str:

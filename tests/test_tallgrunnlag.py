@@ -115,6 +115,10 @@ def test_appendix_sheets_hold_every_partnership_and_assignment(sample):
     assert sorted(r["ID"].value for r in assignments) == sorted(by_id)
     for r in assignments:
         assert r["Status"].value == (by_id[r["ID"].value].status_text or None)
+    multiline = [r for r in assignments if "\n" in (r["Status"].value or "")]
+    assert multiline and all(r["Status"].alignment.wrap_text for r in multiline)
+    for r in multiline:  # rows tall enough to show the text (LibreOffice does not fit them)
+        assert wb["Vedlegg 7"].row_dimensions[r["ID"].row].height >= 15 * (r["Status"].value.count("\n") + 1)
 
 
 def test_every_sheet_has_one_table_under_a_bold_frozen_header_and_no_merged_cells(sample):
