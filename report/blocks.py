@@ -59,7 +59,7 @@ def progress(a: Assignment) -> Markdown:
     return Markdown(f"[{inline(words)}]{{.fremdrift .fremdrift-{slug}}}")
 
 
-def _by_area(assignments: list[Assignment]) -> list[tuple[str, list[Assignment]]]:
+def by_area(assignments: list[Assignment]) -> list[tuple[str, list[Assignment]]]:
     return [
         (name, sorted((a for a in assignments if a.area == area), key=lambda a: a.id))
         for area, name in schema.AREAS.items()
@@ -69,7 +69,7 @@ def _by_area(assignments: list[Assignment]) -> list[tuple[str, list[Assignment]]
 
 def overview(dataset: Dataset, year: int) -> str:
     rows = []
-    for area, items in _by_area(dataset.assignments_for(year)):
+    for area, items in by_area(dataset.assignments_for(year)):
         rows.append([Markdown(f"**{inline(area)}**"), Markdown(""), Markdown("")])
         rows += [[inline(a.title), inline(status_text(a)), progress(a)] for a in items]
     return _render("oppdrag-oversikt.md.j2", table=pipe_table(list(map(inline, schema.OVERVIEW_COLUMNS)), rows))

@@ -55,7 +55,7 @@ class IndicatorFigure:
     png: Path
 
 
-def _series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue]], str]:
+def shown_series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue]], str]:
     """Values per geography, Norge (level land) first, and a note on what is left out.
 
     With more geographies than a figure can tell apart, it shows Norge and the geographies
@@ -86,7 +86,7 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
-def _source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
+def source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
     """"Kilde: NPR." and which numbers are illustrative (made up for the sample data), if any."""
     sources = sorted({v.source or indicator.source for v in values})
     real = [s for s in sources if "illustrativ" not in s] or [indicator.source]
@@ -183,7 +183,7 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
     axis break and the note under the figure then say. The note and the source line are text
     under the figure (in `figure_block`), not part of the image."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    series, note = _series(values)
+    series, note = shown_series(values)
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
     as_bars = len(periods) == 1
     plt, ticker = _matplotlib()
@@ -249,7 +249,7 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
         plt.close(fig)
     kind = "Stolpediagram" if as_bars else "Linjediagram"
     return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind), note,
-                           _source_line(indicator, values), svg, png)
+                           source_line(indicator, values), svg, png)
 
 
 def _cache_key(indicator: Indicator, values: list[IndicatorValue]) -> str:

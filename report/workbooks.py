@@ -20,6 +20,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.writer.excel import ExcelWriter
 
 from report import schema
 from report.schema import Kind
@@ -46,13 +47,10 @@ def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]
         if locked:
             _protect(ws, sheet, locked)
     wb.properties.creator = "Helsedirektoratet"
-    wb.properties.created = wb.properties.modified = created
     for name, value in (properties or {}).items():
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
-    buffer = io.BytesIO()
-    wb.save(buffer)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(_fixed_zip_times(buffer.getvalue(), created))
+    tmp.write_bytes(workbook_bytes(wb, created))
     tmp.replace(path)
 
 
@@ -132,6 +130,15 @@ def _write_guide(ws, book: schema.Workbook) -> None:
             ws.append([c.header, "ja" if c.required else "nei", c.kind.value, ", ".join(c.choices), c.help])
     for letter, width in zip("ABCDE", (28, 9, 10, 40, 90)):
         ws.column_dimensions[letter].width = width
+
+
+def workbook_bytes(wb: XlWorkbook, when: dt.datetime) -> bytes:
+    """The workbook as .xlsx bytes dated `when` throughout, so equal content gives equal bytes
+    (openpyxl's own save stamps the modified time with the current time)."""
+    wb.properties.created = wb.properties.modified = when
+    buffer = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    return _fixed_zip_times(buffer.getvalue(), when)
 
 
 def _fixed_zip_times(data: bytes, when: dt.datetime) -> bytes:
