@@ -86,11 +86,11 @@ def make(root: Path, folder: Path | None = None) -> list[str]:
     names = _unique_names(year, list(groups))
     taken = sorted(name for name in names.values() if (folder / name).exists())
     if taken:
-        raise InnspillError(f"Mappen {folder} har allerede innspillsark ({', '.join(taken)}). Ingenting er "
+        raise InnspillError(f"Mappen {_shown(folder)} har allerede innspillsark ({', '.join(taken)}). Ingenting er "
                             "skrevet. Flytt dem, eller velg en annen mappe med --til.")
     folder.mkdir(parents=True, exist_ok=True)
     created = dt.datetime.combine(config.date, dt.time())
-    lines = [f"Laget {len(groups)} innspillsark for {year} i {folder}:"]
+    lines = [f"Laget {len(groups)} innspillsark for {year} i {_shown(folder)}:"]
     written: list[Path] = []
     try:
         for responsible, rows in groups.items():
@@ -106,8 +106,16 @@ def make(root: Path, folder: Path | None = None) -> list[str]:
             path.unlink(missing_ok=True)
         raise
     lines.append("Send hvert ark til avdelingen det gjelder. Legg de utfylte arkene tilbake i samme mappe "
-                 f"og kjør «rapport innspill les {folder}».")
+                 f"og kjør «rapport innspill les {_shown(folder)}».")
     return lines
+
+
+def _shown(path: Path) -> Path:
+    """`path` as the writer would type it in the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _prefilled(a: Assignment, previous: Assignment | None) -> Assignment:

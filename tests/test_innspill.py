@@ -40,6 +40,7 @@ def _assignments(project) -> list[Assignment]:
 def sent(project) -> Path:
     result = _run(project, "innspill", "lag")
     assert result.returncode == 0, result.stderr
+    assert f"kjør «rapport innspill les {FOLDER}»" in result.stdout  # as typed in the project folder
     return project / FOLDER
 
 
