@@ -45,3 +45,20 @@ def test_sjekk_reports_data_and_chapter_errors_together(project):
     assert "Fant 2 feil (1 i regnearkene i data/, 1 i kapitlene):" in result.stderr
     assert "oppdrag.xlsx › Oppdrag › H2: «grnn» er ikke en gyldig farge" in result.stderr
     assert "chapters/sammendrag.qmd › linje" in result.stderr and "«vedlegg8» finnes ikke" in result.stderr
+
+
+def test_dates_typed_as_text_print_as_norwegian_dates(project):
+    from workbook_factory import edit
+
+    # SAM-01 and SAM-02 are rows 2 and 3; F is Frist. Text cells, as Excel stores a typed text.
+    edit(project / "data" / "oppdrag.xlsx", "Oppdrag", F2="2023-12-31", F3="31/12/2023", F4="2023-12")
+    checked = rapport(project, "sjekk")
+    assert checked.returncode == 0, checked.stderr
+    assert ("oppdrag.xlsx › Oppdrag › F4: «2023-12» er lest som tekst, ikke som dato. "
+            "Er det en dato, skriv dag.måned.år (31.12.2023)") in checked.stdout
+    assert "F2" not in checked.stdout and "F3" not in checked.stdout
+    assert rapport(project, "generer").returncode == 0
+    overview = (project / "_generert" / "blokker" / "oppdrag-oversikt.md").read_text(encoding="utf-8")
+    overview = overview.replace("\\", "")  # Markdown escapes: 31\.12\.2023
+    assert overview.count("frist 31.12.2023") >= 2
+    assert "2023-12-31" not in overview and "31/12/2023" not in overview
