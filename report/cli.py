@@ -131,13 +131,13 @@ def _roll_over(root: Path, year: int) -> int:
 
 
 def _innspill(root: Path, args) -> int:
-    from report import innspill
+    from report import innspill, replies
 
     try:
         if args.steg == "lag":
             lines, warnings = innspill.make(root, args.til), []
         else:
-            lines, warnings = innspill.read(root, args.mappe, write=not args.bare_vis)
+            lines, warnings = replies.read(root, args.mappe, write=not args.bare_vis)
     except (innspill.InnspillError, FileOpen) as e:
         print(e, file=sys.stderr)
         return 1

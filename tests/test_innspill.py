@@ -137,7 +137,8 @@ def test_two_workbooks_changing_one_assignment_is_a_conflict(project, sent):
     _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")  # a good change is not merged either
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 1
-    assert "SAM-01 er endret i flere innspillsark" in result.stderr
+    assert ("SAM-01 er endret i flere innspillsark: Status «I rute» i kopi-fra-kollega.xlsx, "
+            f"«Levert» i {SPECIALIST}. Bestem hvilken endring som gjelder") in result.stderr
     assert "kopi-fra-kollega.xlsx" in result.stderr and SPECIALIST in result.stderr
     assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
     assert not (project / "data" / "sikkerhetskopi").exists()
@@ -154,7 +155,9 @@ def test_row_changed_in_data_since_the_workbooks_were_made_is_a_conflict(project
     line = _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 1
-    assert f"{SPECIALIST} › Oppdrag › rad {line}: SAM-01 er endret i data/oppdrag.xlsx etter" in result.stderr
+    assert (f"{SPECIALIST} › Oppdrag › rad {line}: SAM-01 er endret både i arket og i data/oppdrag.xlsx etter at "
+            "arket ble laget: Status «Levert» i arket, «Forsinket» i data/oppdrag.xlsx; Trend «uendret» i arket, "
+            "«verre» i data/oppdrag.xlsx. Endringer i data/oppdrag.xlsx skrives aldri over") in result.stderr
     assert oppdrag.read_bytes() == data
 
 
