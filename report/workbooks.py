@@ -61,6 +61,11 @@ def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]
     tmp.replace(path)
 
 
+# openpyxl's warnings about what it drops, in the writer's words
+_DROPPED = {"Data Validation": "nedtrekkslister av nyere Excel-typen", "Conditional Formatting": "betinget formatering",
+            "Slicer": "slicere"}
+
+
 class Unkept(Exception):
     """A workbook holds something openpyxl would drop when it saves the file again."""
 
@@ -76,9 +81,10 @@ def update_rows(path: Path, sheet: schema.Sheet, rows: dict[int, dict], *, prope
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         wb = openpyxl.load_workbook(path)
-    dropped = sorted({str(w.message) for w in seen if "will be removed" in str(w.message)})
+    dropped = sorted({next((words for key, words in _DROPPED.items() if key in str(w.message)), "Excel-utvidelser")
+                      for w in seen if "will be removed" in str(w.message)})
     if dropped:
-        raise Unkept("; ".join(dropped))
+        raise Unkept(", ".join(dropped))
     ws = wb[sheet.name]
     by_header = {str(c.value).strip().casefold(): c.column for c in ws[1] if c.value is not None}
     columns = {c.field: by_header[c.header.casefold()] for c in sheet.columns}
@@ -96,7 +102,7 @@ def update_rows(path: Path, sheet: schema.Sheet, rows: dict[int, dict], *, prope
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     buffer = io.BytesIO()
     wb.save(buffer)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")  # calamine knows a workbook by its suffix
     try:
         tmp.write_bytes(buffer.getvalue())
         if _shapes(tmp) < _shapes(path):
