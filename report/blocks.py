@@ -19,7 +19,7 @@ from report import schema
 from report.changes import assignment_changes, indicator_moves
 from report.config import Config
 from report.markdown import Markdown, blocks as md_blocks, inline
-from report.model import Assignment, Dataset, IndicatorValue
+from report.model import Assignment, Dataset, Indicator, IndicatorValue
 from report.norsk import format_date, format_date_short, format_number
 from report.tables import fitting_columns, grid_table, pipe_table
 
@@ -191,6 +191,16 @@ def block_makers(year: int) -> dict[str, tuple[tuple[str, ...], Maker]]:
     for area in schema.AREAS:
         makers[f"aktiviteter-{schema.area_slug(area)}"] = (ASSIGNMENTS, lambda d, area=area: activities(d, year, area))
     return makers
+
+
+def figure_blocks(dataset: Dataset) -> dict[str, Indicator]:
+    """A figure block for each indicator with values: 'figur-C02' → its indicator."""
+    return {f"figur-{i.id}": i for i in dataset.indicators.values() if dataset.values_for(i.id)}
+
+
+def block_names(dataset: Dataset, year: int) -> set[str]:
+    """Every block a chapter may use: those `rapport generer` makes, the data basis and the figures."""
+    return {*block_makers(year), "datagrunnlag", *figure_blocks(dataset)}
 
 
 def only(dataset: Dataset, books: tuple[str, ...]) -> Dataset:

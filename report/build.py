@@ -55,11 +55,11 @@ def build(root: Path) -> BuildResult:
 
     manifest = make_manifest(config, dataset)
     blocks, block_keys, made = _generate_blocks(dataset, config.year, manifest, root / GENERATED)
-    figures = {f"figur-{i.id}": i for i in dataset.indicators.values() if dataset.values_for(i.id)}
+    figures = block_gen.figure_blocks(dataset)
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest)
     variables = block_gen.variables(dataset, config)
     references = find_references(root)
-    problems.extend(check_references(references, set(blocks) | set(figures), variables))
+    problems.extend(check_references(references, block_gen.block_names(dataset, config.year), variables))
     if problems.errors:
         raise DataError(problems)
 

@@ -10,6 +10,7 @@ from report import schema
 from report.config import load_config
 from report.load import load_dataset
 from report.model import Dataset
+from report.references import check_chapters
 
 
 def summary(dataset: Dataset, year: int) -> list[str]:
@@ -35,13 +36,17 @@ def run_check(root: Path) -> int:
 
     config = load_config(root)
     dataset, problems = load_dataset(config.data_dir)
+    in_data = len(problems.errors)
+    problems.extend(check_chapters(config, dataset))
     if problems.errors:
-        print(f"Fant {len(problems.errors)} feil i regnearkene i {config.data_dir}:", file=sys.stderr)
+        in_chapters = len(problems.errors) - in_data
+        print(f"Fant {len(problems.errors)} feil ({in_data} i regnearkene i data/, {in_chapters} i kapitlene):",
+              file=sys.stderr)
         print_problems(problems.errors + problems.warnings)
         return 1
     if problems.warnings:
         print(f"{len(problems.warnings)} advarsler:")
         print_problems(problems.warnings, file=sys.stdout)
     print("\n".join(summary(dataset, config.year)))
-    print("Ingen feil i regnearkene.")
+    print("Ingen feil i regnearkene eller i kapitlene.")
     return 0

@@ -96,20 +96,21 @@ def _generate(root: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    root = args.prosjekt.resolve()  # messages name files relative to it
     if args.kommando == "sjekk":
         from report.check import run_check
 
-        return run_check(args.prosjekt)
+        return run_check(root)
     if args.kommando == "generer":
-        return _generate(args.prosjekt)
+        return _generate(root)
     if args.kommando == "bygg":
         from report.render import render
 
-        return render(args.prosjekt)
+        return render(root)
     if args.kommando == "nytt-aar":
-        return _roll_over(args.prosjekt, args.aar)
+        return _roll_over(root, args.aar)
     if args.kommando == "innspill":
-        return _innspill(args.prosjekt, args)
+        return _innspill(root, args)
     return 2
 
 
@@ -130,13 +131,13 @@ def _roll_over(root: Path, year: int) -> int:
 
 
 def _innspill(root: Path, args) -> int:
-    from report import innspill
+    from report import innspill, replies
 
     try:
         if args.steg == "lag":
             lines, warnings = innspill.make(root, args.til), []
         else:
-            lines, warnings = innspill.read(root, args.mappe, write=not args.bare_vis)
+            lines, warnings = replies.read(root, args.mappe, write=not args.bare_vis)
     except (innspill.InnspillError, FileOpen) as e:
         print(e, file=sys.stderr)
         return 1

@@ -39,7 +39,12 @@ _ENTITY = tuple("<!ENTITY".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"
 # A formula (<f>, or <x:f> with a namespace prefix) or an error value: plain substrings, as a
 # regular expression starting with "<" is slow on XML. A false match only costs a slower read.
 _SPECIAL = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/", b' t="e"', b" t='e'")
-_DATE_TEXT = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})$")
+# Dates typed as text: 31.12.2023, 31.12.23, 31/12/2023, 31-12-2023 (spaces allowed around the
+# separators) and 2023-12-31. Other text of digits and separators (2023-12, 31.12) looks like a
+# date but is not one: it is kept as text, with a warning; a span of years (2023-2024) is not.
+_DATE_DMY = re.compile(r"^(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$")
+_DATE_ISO = re.compile(r"^(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})$")
+_DATE_LIKE = re.compile(r"^(?!\d{4}\s*[-–]\s*\d{4}$)[\d\s]*\d\s*[./-]\s*\d[\d\s./-]*$")
 _EXACT_INT = 2**53  # floats below this that are whole numbers are ints, as Excel writes them
 
 
@@ -366,14 +371,19 @@ def _parse(raw: Any, column: Column, where: tuple, problems: Problems) -> Any:
         if isinstance(raw, dt.date):
             return raw
         text = str(raw)
-        if _DATE_TEXT.match(text):
-            day, month, year = text.split(".")
-            parsed = parse_period(f"{day}.{month}.{'20' + year if len(year) == 2 else year}")
-            if parsed is None:
-                problems.error(*_at(where), msg("date", value=text))
-                return None
-            return parsed.start
-        return text
+        if m := _DATE_DMY.match(text):
+            day, month, year = int(m[1]), int(m[3]), int(m[4]) + (2000 if len(m[4]) == 2 else 0)
+        elif m := _DATE_ISO.match(text):
+            year, month, day = int(m[1]), int(m[2]), int(m[3])
+        else:
+            if _DATE_LIKE.match(text):
+                problems.warning(*_at(where), msg("date_text", value=text))
+            return text
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            problems.error(*_at(where), msg("date", value=text))
+            return None
     if kind is Kind.PERIOD:
         if isinstance(raw, (dt.date, dt.datetime)):
             return period_from_date(raw.date() if isinstance(raw, dt.datetime) else raw)

@@ -11,9 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from report.blocks import block_names, variables
+from report.config import Config
+from report.model import Dataset
 from report.problems import Problems
 
 _SHORTCODE = re.compile(r"(?<!\{)\{\{<\s*(blokk|var)\s+([^\s>]*)\s*>\}\}")
+_CUTOFF = 0.6  # difflib's ratio below which a name is not suggested
 _SKIP_DIRS = {"_bok", "_generert", ".venv", ".quarto", "_extensions"}
 
 
@@ -57,10 +61,28 @@ def check_references(refs: list[Reference], blocks: set[str], variables: dict) -
     for ref in refs:
         if ref.name in known[ref.kind]:
             continue
-        close = difflib.get_close_matches(ref.name, sorted(known[ref.kind]), n=3, cutoff=0.6)
+        close = _close(ref.name, known[ref.kind])
         hint = f" Mente du {' eller '.join(f'«{c}»' for c in close)}?" if close else ""
         problems.error(
             ref.file, None, f"linje {ref.line}",
             f"{noun[ref.kind]} «{ref.name}» finnes ikke.{hint}",
         )
     return problems
+
+
+def check_chapters(config: Config, dataset: Dataset) -> Problems:
+    """The chapters' references checked against the blocks and variables `rapport generer` makes."""
+    return check_references(find_references(config.root), block_names(dataset, config.year),
+                            variables(dataset, config))
+
+
+def _fold(name: str) -> str:
+    return name.casefold().replace("å", "aa").replace("ø", "o").replace("æ", "ae")
+
+
+def _close(name: str, known: set[str]) -> list[str]:
+    """The known names nearest to `name`: at most three, and only those about as close as the
+    best one (so «sist» suggests «A10.siste», not every indicator's). «år» matches «aar»."""
+    scored = sorted((-difflib.SequenceMatcher(None, _fold(name), _fold(k)).ratio(), k) for k in known)
+    best = -scored[0][0] if scored else 0
+    return [k for score, k in scored[:3] if -score >= max(_CUTOFF, best - 0.05)]

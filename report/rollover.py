@@ -57,5 +57,5 @@ def roll_over(root: Path, year: int, now: dt.datetime | None = None) -> list[str
         f"{len(carried)} oppdrag som ikke er levert eller avsluttet, har fått en rad for {year} "
         "med tom statustekst, farge og trend.",
         f"{len(status)} helsefellesskap har fått en statusrad for {year} med tom statustekst.",
-        f"Sikkerhetskopier av filene som ble endret, ligger i {backup.relative_to(root)}/ (merket {stamp}).",
+        f"Sikkerhetskopier av filene som ble endret, ligger i {backup.relative_to(config.root)}/ (merket {stamp}).",
     ]

@@ -1,4 +1,5 @@
-"""Writing workbooks in the layout of `report.schema`: the sample data and innspill workbooks.
+"""Writing workbooks in the layout of `report.schema`: the sample data and innspill workbooks,
+and changing cells in place in a writer's workbook (`update_rows`).
 
 Every data sheet gets a bold, frozen header row and Excel data validation on the
 controlled columns (drop-down lists), so a writer in Excel cannot type an invalid
@@ -11,9 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import os
+import warnings
 import zipfile
 from pathlib import Path
+from typing import Callable
 
+import openpyxl
 from openpyxl import Workbook as XlWorkbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.packaging.custom import StringProperty
@@ -52,6 +57,65 @@ def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(workbook_bytes(wb, created))
     tmp.replace(path)
+
+
+# openpyxl's warnings about what it drops, in the writer's words
+_DROPPED = {"Data Validation": "nedtrekkslister av nyere Excel-typen", "Conditional Formatting": "betinget formatering",
+            "Slicer": "slicere"}
+
+
+class Unkept(Exception):
+    """A workbook holds something openpyxl would drop when it saves the file again."""
+
+
+def update_rows(path: Path, sheet: schema.Sheet, rows: dict[int, dict], *, properties: dict[str, str],
+                check: Callable[[Path], None]) -> None:
+    """Set cells of `sheet` in the workbook at `path` (worksheet row → field → value) and custom
+    document properties, keeping everything else: other sheets, comments, fills, widths,
+    validations, charts and images. The result is written beside `path` and checked with
+    `check` (which raises to abandon it) before it replaces `path`. Raises Unkept, writing
+    nothing, when the workbook holds what openpyxl cannot keep (shapes, Excel 2010 extensions).
+    """
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        wb = openpyxl.load_workbook(path)
+    dropped = sorted({next((words for key, words in _DROPPED.items() if key in str(w.message)), "Excel-utvidelser")
+                      for w in seen if "will be removed" in str(w.message)})
+    if dropped:
+        raise Unkept(", ".join(dropped))
+    ws = wb[sheet.name]
+    by_header = {str(c.value).strip().casefold(): c.column for c in ws[1] if c.value is not None}
+    columns = {c.field: by_header[c.header.casefold()] for c in sheet.columns}
+    for row, values in rows.items():
+        for field, value in values.items():
+            cell = ws.cell(row, columns[field])
+            cell.value = _cell_value(value, next(c for c in sheet.columns if c.field == field))
+            if cell.data_type == "f":  # text that starts with "=" is text, never a formula
+                cell.data_type = "s"
+            if isinstance(value, dt.date):
+                cell.number_format = "DD.MM.YYYY"
+    for name, value in properties.items():
+        if name in wb.custom_doc_props.names:
+            del wb.custom_doc_props[name]
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")  # calamine knows a workbook by its suffix
+    try:
+        tmp.write_bytes(buffer.getvalue())
+        if _shapes(tmp) < _shapes(path):
+            raise Unkept("figurer eller tekstbokser")
+        check(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _shapes(path: Path) -> int:
+    """How many drawn shapes (text boxes, arrows, groups) the workbook's drawings hold."""
+    with zipfile.ZipFile(path) as z:
+        return sum(z.read(n).count(tag) for n in z.namelist() if n.startswith("xl/drawings/") and n.endswith(".xml")
+                   for tag in (b"<xdr:sp>", b"<xdr:sp ", b"<xdr:cxnSp", b"<xdr:grpSp"))
 
 
 def as_row(record) -> dict:

@@ -84,6 +84,19 @@ def test_failure_midway_leaves_previous_output_intact(project, monkeypatch):
     assert not list(project.glob("._generert-*"))
 
 
+def test_sjekk_knows_every_block_and_variable_the_build_makes(project):
+    from report import blocks
+    from report.config import load_config
+    from report.load import load_dataset
+
+    config = load_config(project)
+    dataset, _ = load_dataset(config.data_dir)
+    result = build(project)
+    known = blocks.block_names(dataset, config.year)
+    assert set(result.blocks) <= known
+    assert known - set(blocks.figure_blocks(dataset)) == set(result.blocks) - set(result.figures)
+
+
 def test_unknown_block_names_chapter_line_and_closest_names(project):
     chapter = project / "chapters" / "oppdrag.qmd"
     lines = chapter.read_text(encoding="utf-8").splitlines()
@@ -93,7 +106,7 @@ def test_unknown_block_names_chapter_line_and_closest_names(project):
         build(project)
     assert (
         f"chapters/oppdrag.qmd › linje {len(lines)}: blokken «oppdrag-oversigt» finnes ikke. "
-        "Mente du «oppdrag-oversikt» eller «oppdrag-nye»?"
+        "Mente du «oppdrag-oversikt»?"  # only the close names, not «oppdrag-nye»
     ) in str(err.value)
     assert not (project / "_generert").exists()
 

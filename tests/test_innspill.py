@@ -1,5 +1,6 @@
 """The October cycle on a copy of the project: innspill lag → edited workbooks → innspill les → nytt-aar."""
 
+import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,7 +25,10 @@ def _edit(path: Path, assignment_id: str, **values) -> int:
     for row in ws.iter_rows(min_row=2):
         if row[0].value == assignment_id:
             for header, value in values.items():
-                row[headers.index(header)].value = value
+                cell = row[headers.index(header)]
+                cell.value = value
+                if cell.data_type == "f":  # text starting with "=", typed as '=… in Excel
+                    cell.data_type = "s"
             wb.save(path)
             return row[0].row
     raise KeyError(assignment_id)
@@ -40,6 +44,7 @@ def _assignments(project) -> list[Assignment]:
 def sent(project) -> Path:
     result = _run(project, "innspill", "lag")
     assert result.returncode == 0, result.stderr
+    assert f"kjør «rapport innspill les {FOLDER}»" in result.stdout  # as typed in the project folder
     return project / FOLDER
 
 
@@ -136,7 +141,8 @@ def test_two_workbooks_changing_one_assignment_is_a_conflict(project, sent):
     _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")  # a good change is not merged either
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 1
-    assert "SAM-01 er endret i flere innspillsark" in result.stderr
+    assert (f"SAM-01 er endret i flere innspillsark: Status «Levert» i {SPECIALIST}, "
+            "«I rute» i kopi-fra-kollega.xlsx. Bestem hvilken endring som gjelder") in result.stderr
     assert "kopi-fra-kollega.xlsx" in result.stderr and SPECIALIST in result.stderr
     assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
     assert not (project / "data" / "sikkerhetskopi").exists()
@@ -153,7 +159,9 @@ def test_row_changed_in_data_since_the_workbooks_were_made_is_a_conflict(project
     line = _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 1
-    assert f"{SPECIALIST} › Oppdrag › rad {line}: SAM-01 er endret i data/oppdrag.xlsx etter" in result.stderr
+    assert (f"{SPECIALIST} › Oppdrag › rad {line}: SAM-01 er endret både i arket og i data/oppdrag.xlsx etter at "
+            "arket ble laget: Status «Levert» i arket, «Forsinket» i data/oppdrag.xlsx; Trend «uendret» i arket, "
+            "«verre» i data/oppdrag.xlsx. Endringer i data/oppdrag.xlsx skrives aldri over") in result.stderr
     assert oppdrag.read_bytes() == data
 
 
@@ -197,15 +205,20 @@ def test_workbook_not_made_by_the_tool_is_refused(project, sent):
 
 
 CALC = Path("/usr/lib/libreoffice/program/libsclo.so")
+needs_calc = pytest.mark.skipif(not (shutil.which("soffice") and CALC.exists()), reason="LibreOffice Calc er ikke installert")
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") and CALC.exists()), reason="LibreOffice Calc er ikke installert")
+def _save_with_libreoffice(paths: list[Path], folder: Path, to: str = "xlsx:Calc MS Excel 2007 XML") -> None:
+    """Open each file in LibreOffice Calc and save it in `folder` in the format `to`, as a writer would."""
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{folder.parent}/lo", "--convert-to",
+                    to, "--outdir", str(folder), *map(str, paths)], check=True, capture_output=True, timeout=180)
+
+
+@needs_calc
 def test_workbooks_saved_again_by_a_spreadsheet_program_keep_their_marks(project, sent, tmp_path):
     _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")
     saved = tmp_path / "lagret"
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
-                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), *map(str, sorted(sent.iterdir()))],
-                   check=True, capture_output=True, timeout=180)
+    _save_with_libreoffice(sorted(sent.iterdir()), saved)
     assert len(list(saved.iterdir())) == 6
     result = _run(project, "innspill", "les", str(saved))
     assert result.returncode == 0, result.stderr
@@ -238,3 +251,174 @@ def test_merge_waits_while_oppdrag_is_open_in_libreoffice(project, sent):
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 1 and "oppdrag.xlsx er åpen" in result.stderr
     assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
+
+
+@needs_calc
+def test_every_file_that_is_not_an_innspill_workbook_is_named_and_nothing_is_merged(project, sent, tmp_path):
+    _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
+    _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")
+    other = tmp_path / "andre"
+    other.mkdir()
+    shutil.move(sent / E_HEALTH, other / E_HEALTH)
+    _save_with_libreoffice([other / E_HEALTH], sent, "xls:MS Excel 97")  # a reply saved in an old format
+    _save_with_libreoffice([other / E_HEALTH], tmp_path / "ods", "ods")
+    shutil.copy(tmp_path / "ods" / E_HEALTH.replace(".xlsx", ".ods"), sent / "svar-fra-kollega.ods")
+    (sent / "svar.csv").write_text("ID;År;Status\nTEK-02;2022;I rute\n", encoding="utf-8")
+    (sent / "følgebrev.pdf").write_bytes(b"%PDF-1.4")
+    (sent / f"~${SPECIALIST}").write_bytes(b"Excel")  # lock files, hidden files and folders are not replies
+    (sent / f".~lock.{SPECIALIST}#").write_text("LibreOffice")
+    (sent / ".DS_Store").write_bytes(b"\0")
+    (sent / "behandlet").mkdir()
+    data = (project / "data" / "oppdrag.xlsx").read_bytes()
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 1
+    xls = E_HEALTH.replace(".xlsx", ".xls")
+    assert (f"{xls}: er en gammel Excel-fil (.xls), ikke et innspillsark (.xlsx), og er ikke lest. Åpne filen og "
+            "lagre den som «Excel-arbeidsbok (.xlsx)» i denne mappen, og flytt .xls-filen ut av mappen") in result.stderr
+    assert "svar-fra-kollega.ods: er en LibreOffice-fil (.ods)" in result.stderr
+    assert "svar.csv: er en CSV-fil og er ikke lest" in result.stderr
+    assert "følgebrev.pdf: er ikke et innspillsark (.xlsx) og er ikke lest. Flytt filen ut av mappen" in result.stderr
+    assert "~$" not in result.stderr and "lock" not in result.stderr and "DS_Store" not in result.stderr
+    assert "behandlet" not in result.stderr and result.stdout == ""
+    assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
+    assert not (project / "data" / "sikkerhetskopi").exists()
+
+    # Saved again as .xlsx and the other files moved out, the reply is read: its marks survived.
+    _save_with_libreoffice([sent / xls], sent)
+    for name in (xls, "svar-fra-kollega.ods", "svar.csv", "følgebrev.pdf"):
+        (sent / name).unlink()
+    merged = _run(project, "innspill", "les", str(FOLDER))
+    assert merged.returncode == 0, merged.stderr
+    assert "Trend: «uendret» → «bedre»" in merged.stdout and "Oppdatert 2 oppdrag" in merged.stdout
+
+
+def _cells(path: Path) -> dict:
+    """Every cell value of every sheet, by (sheet, address)."""
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): c.value for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def test_merge_changes_only_the_cells_it_reports_and_keeps_everything_else(project, sent):
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    oppdrag = project / "data" / "oppdrag.xlsx"
+    wb = openpyxl.load_workbook(oppdrag)
+    ws = wb["Oppdrag"]
+    ws["C3"].comment = Comment("Sjekk tittelen med avdelingen", "Redaktør")
+    ws["G2"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws.column_dimensions["C"].width = 77
+    notes = wb.create_sheet("Redaktørens notater")
+    notes["A1"], notes["A2"] = "Purret på e-helse 3. oktober", "=1+1"
+    check = DataValidation(type="list", formula1='"ja,nei"')
+    notes.add_data_validation(check)
+    check.add("B1:B10")
+    wb.save(oppdrag)
+    before = _cells(oppdrag)
+    line = _edit(sent / SPECIALIST, "SAM-01", Status="Levert", Statusbeskrivelse="=Levert i september")
+
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 0, result.stderr
+    assert "Status: «Forsinket» → «Levert»" in result.stdout
+    assert "Statusbeskrivelse: endret" in result.stdout
+    after = _cells(oppdrag)
+    assert {k: v for k, v in after.items() if before.get(k) != v} == {
+        ("Oppdrag", "G2"): "Levert", ("Oppdrag", "M2"): "=Levert i september"}
+    assert all(after.get(k) == v for k, v in before.items() if k not in {("Oppdrag", "G2"), ("Oppdrag", "M2")})
+    wb = openpyxl.load_workbook(oppdrag)
+    ws = wb["Oppdrag"]
+    assert wb.sheetnames == ["Veiledning", "Oppdrag", "Redaktørens notater"]
+    assert ws["C3"].comment.text == "Sjekk tittelen med avdelingen"
+    assert ws["G2"].fill.fgColor.rgb == "00FFFF00"
+    assert ws.column_dimensions["C"].width == 77
+    assert ws["M2"].data_type == "s"  # a department's text is never a formula
+    lists = [(str(dv.sqref), dv.formula1) for dv in wb["Redaktørens notater"].data_validations.dataValidation]
+    assert lists == [("B1:B10", '"ja,nei"')]
+    assert any(str(dv.sqref).startswith("G2") for dv in ws.data_validations.dataValidation)  # the drop-down lists
+    assert line == 2 and _run(project, "sjekk").returncode == 0
+
+
+@needs_calc
+def test_a_workbook_that_cannot_be_written_back_exactly_is_left_alone(project, sent, tmp_path):
+    oppdrag = project / "data" / "oppdrag.xlsx"
+    wb = openpyxl.load_workbook(oppdrag)
+    wb["Oppdrag"]["K3"] = '="Brukerråd"&" og pasientorganisasjoner"'  # a formula, its value stored by Calc
+    wb.save(oppdrag)
+    _save_with_libreoffice([oppdrag], tmp_path / "calc")
+    shutil.copy(tmp_path / "calc" / "oppdrag.xlsx", oppdrag)
+    assert _run(project, "sjekk").returncode == 0
+    data = oppdrag.read_bytes()
+    _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 1
+    assert "data/oppdrag.xlsx ble ikke som ventet da endringene ble skrevet (har arket formler?)" in result.stderr
+    assert oppdrag.read_bytes() == data and not list(oppdrag.parent.glob(".*.tmp*"))
+
+
+def test_a_corrected_copy_after_the_first_reply_was_merged_is_the_newer_answer(project, sent, tmp_path):
+    first = tmp_path / "første-svar.xlsx"
+    shutil.copy(sent / SPECIALIST, first)
+    _edit(sent / SPECIALIST, "SAM-01", Status="Levert", Farge="grønn")
+    assert _run(project, "innspill", "les", str(FOLDER)).returncode == 0
+
+    corrected = "innspill-2022-avdeling-spesialisthelsetjenester-korrigert.xlsx"
+    shutil.copy(sent / SPECIALIST, sent / corrected)  # the department corrects its reply and sends it again
+    _edit(sent / corrected, "SAM-01", Status="I rute")
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 0, result.stderr
+    assert f"({corrected}; nyere svar som erstatter svaret fra {SPECIALIST}):" in result.stdout
+    assert "Status: «Levert» → «I rute»" in result.stdout and "Oppdatert 1 oppdrag" in result.stdout
+    rows = {(a.id, a.year): a for a in _assignments(project)}
+    assert (rows["SAM-01", 2022].status, rows["SAM-01", 2022].colour) == ("I rute", "grønn")
+    # Both replies still in the folder: each was merged once, the newer one stands.
+    again = _run(project, "innspill", "les", str(FOLDER))
+    assert again.returncode == 0 and "Ingen nye endringer" in again.stdout, again.stderr
+
+    # The editor's own change is never overwritten, not even by a newer copy.
+    oppdrag = project / "data" / "oppdrag.xlsx"
+    wb = openpyxl.load_workbook(oppdrag)
+    wb["Oppdrag"].cell(rows["SAM-01", 2022].row, 9).value = "verre"  # Trend
+    wb.save(oppdrag)
+    data = oppdrag.read_bytes()
+    shutil.copy(sent / corrected, sent / "tredje.xlsx")
+    _edit(sent / "tredje.xlsx", "SAM-01", Status="Forsinket")
+    conflict = _run(project, "innspill", "les", str(FOLDER))
+    assert conflict.returncode == 1
+    assert (f"tredje.xlsx › Oppdrag › rad 2: SAM-01 er endret både i arket og i data/oppdrag.xlsx (der svaret fra "
+            f"{corrected} er ført inn tidligere) etter at arket ble laget: Status «Forsinket» i arket, «I rute» i "
+            "data/oppdrag.xlsx; Trend «uendret» i arket, «verre» i data/oppdrag.xlsx") in conflict.stderr
+    assert oppdrag.read_bytes() == data
+
+
+def test_dates_in_a_returned_sheet_stay_dates_or_say_so(project, sent):
+    _edit(sent / SPECIALIST, "SAM-01", Frist="31/12/2023")  # typed as text
+    line = _edit(sent / SPECIALIST, "SAM-02", Frist="når budsjettet er klart")
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 0, result.stderr
+    assert "Frist: 31.03.2023 → 31.12.2023" in result.stdout
+    assert (f"{SPECIALIST} › Oppdrag › F{line}: Frist for SAM-02 var datoen 31.12.2022 og er nå teksten «når "
+            "budsjettet er klart», som tas inn som tekst.") in result.stdout
+    rows = {(a.id, a.year): a for a in _assignments(project)}
+    assert rows["SAM-01", 2022].deadline == dt.date(2023, 12, 31)
+    assert openpyxl.load_workbook(project / "data" / "oppdrag.xlsx")["Oppdrag"]["F2"].number_format == "DD.MM.YYYY"
+
+
+def test_a_workbook_with_what_openpyxl_would_drop_is_left_alone(project, sent):
+    from workbook_factory import rewrite_member, sheet_member
+
+    oppdrag = project / "data" / "oppdrag.xlsx"
+    # A drop-down list taken from another sheet, as Excel 2010 and later store it (an extension).
+    extension = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+                 b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations '
+                 b'count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation '
+                 b'type="list"><x14:formula1><xm:f>Veiledning!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>K2:K40'
+                 b'</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>')
+    rewrite_member(oppdrag, sheet_member(oppdrag, "Oppdrag"), lambda xml: xml.replace(b"</worksheet>", extension))
+    data = oppdrag.read_bytes()
+    _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 1
+    assert ("data/oppdrag.xlsx har innhold som ville gått tapt om filen ble skrevet (nedtrekkslister av nyere "
+            "Excel-typen). Ingenting er endret.") in result.stderr
+    assert oppdrag.read_bytes() == data

@@ -82,9 +82,45 @@ def test_dates_as_excel_dates_or_norwegian_text(tmp_path):
     edit(tmp_path / "oppdrag.xlsx", "Oppdrag", F2="15.09.2022", F3="Ikke avklart", N2="31.02.2022",
          N3=dt.datetime(2023, 3, 31))
     ds, problems = load_dataset(tmp_path)
-    assert [str(p) for p in problems.errors] == ["oppdrag.xlsx › Oppdrag › N2: «31.02.2022» er ikke en gyldig dato"]
+    assert [str(p) for p in problems.errors] == [
+        "oppdrag.xlsx › Oppdrag › N2: «31.02.2022» er ikke en gyldig dato (skriv dag.måned.år, for eksempel 31.12.2023)"]
     second = ds.assignments[1]
     assert (second.deadline, second.estimated_completion) == ("Ikke avklart", dt.date(2023, 3, 31))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("31.12.2023", dt.date(2023, 12, 31)), ("31.12.23", dt.date(2023, 12, 31)), ("1.2.2023", dt.date(2023, 2, 1)),
+    ("31/12/2023", dt.date(2023, 12, 31)), ("31-12-2023", dt.date(2023, 12, 31)),
+    ("2023-12-31", dt.date(2023, 12, 31)), ("31. 12. 2023", dt.date(2023, 12, 31)),
+    (" 31.12.2023 ", dt.date(2023, 12, 31)),
+    ("1. kvartal 2023", "1. kvartal 2023"), ("2023–2024", "2023–2024"), ("2023-2024", "2023-2024"),
+])
+def test_dates_typed_as_text_are_dates(tmp_path, text, expected):
+    write_data(tmp_path)
+    edit(tmp_path / "oppdrag.xlsx", "Oppdrag", F2=text)
+    ds, problems = load_dataset(tmp_path)
+    assert problems.items == []
+    assert ds.assignments[0].deadline == expected
+
+
+@pytest.mark.parametrize("text", ["2023-12", "31.12", "12/2023", "31.12.2023.", "2023/12/31"])
+def test_text_that_looks_like_a_date_but_is_not_one_is_a_warning(tmp_path, text):
+    write_data(tmp_path)
+    edit(tmp_path / "oppdrag.xlsx", "Oppdrag", F2=text)
+    ds, problems = load_dataset(tmp_path)
+    assert [str(p) for p in problems.warnings] == [
+        f"oppdrag.xlsx › Oppdrag › F2: «{text}» er lest som tekst, ikke som dato. "
+        "Er det en dato, skriv dag.måned.år (31.12.2023)"]
+    assert problems.errors == [] and ds.assignments[0].deadline == text
+
+
+@pytest.mark.parametrize("text", ["31/13/2023", "12/31/2023", "2023-02-30", "0.1.2023"])
+def test_impossible_dates_are_errors(tmp_path, text):
+    write_data(tmp_path)
+    edit(tmp_path / "oppdrag.xlsx", "Oppdrag", F2=text)
+    _, problems = load_dataset(tmp_path)
+    assert [str(p) for p in problems.errors] == [
+        f"oppdrag.xlsx › Oppdrag › F2: «{text}» er ikke en gyldig dato (skriv dag.måned.år, for eksempel 31.12.2023)"]
 
 
 def test_numbers_stored_as_text_with_decimal_comma_and_spaces(tmp_path):

@@ -9,6 +9,7 @@ def test_new_year_carries_unfinished_assignments_and_keeps_every_row(project):
     result = _run(project, "nytt-aar", "2023")
     assert result.returncode == 0, result.stderr
     assert f"{len(unfinished)} oppdrag" in result.stdout
+    assert "Sikkerhetskopier av filene som ble endret, ligger i data/sikkerhetskopi/" in result.stdout
     after, problems = load_dataset(project / "data")
     assert problems.errors == []
     assert load_config(project).year == 2023
