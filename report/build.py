@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from report import blocks as block_gen, schema
+from report import blocks as block_gen, schema, tallgrunnlag
 from report.config import load_config
 from report.docx.reference import write_reference_doc
 from report.figures import cached_indicator_figures
@@ -78,6 +78,9 @@ def build(root: Path) -> BuildResult:
                 json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
             )
             write_reference_doc(tmp / "referanse.docx")
+            # the numbers behind the report; the post-render step puts it next to the report
+            tallgrunnlag.write_tallgrunnlag(dataset, config, [figures[name] for name in wanted],
+                                            tmp / tallgrunnlag.file_name(config.year))
             cache.save(tmp / CACHE)
             (tmp / CACHE / BLOCK_KEYS).write_text(json.dumps(block_keys, sort_keys=True), encoding="utf-8")
             # JSON is YAML: Quarto reads it as is, and no YAML writer is needed.

@@ -32,7 +32,6 @@ from report.figures import shown_series, source_line
 from report.model import Dataset, Indicator
 from report.norsk import format_date_short
 from report.problems import DataError, Problems
-from report.references import find_references
 from report.workbooks import workbook_bytes
 
 COVER, CONTENTS = "Forside", "Innhold"
@@ -67,15 +66,9 @@ def sheet_name(indicator_id: str) -> str:
     return f"Figur {indicator_id}"[:31]  # Excel's limit; IDs hold only letters, digits and '-'
 
 
-def shown_indicators(dataset: Dataset, root: Path) -> list[Indicator]:
-    """The indicators whose figure a chapter shows (`{{< blokk figur-ID >}}`), in catalogue order."""
-    used = {r.name.removeprefix("figur-") for r in find_references(root) if r.kind == "blokk"}
-    return [i for i in dataset.indicators.values() if i.id in used and dataset.values_for(i.id)]
-
-
-def write_tallgrunnlag(dataset: Dataset, config: Config, path: Path) -> None:
-    """Write the workbook to `path`, replacing it atomically; the same data gives the same bytes."""
-    indicators = shown_indicators(dataset, config.root)
+def write_tallgrunnlag(dataset: Dataset, config: Config, indicators: list[Indicator], path: Path) -> None:
+    """Write the workbook with a sheet for each of `indicators` (the figures the report shows)
+    to `path`, replacing it atomically; the same data gives the same bytes."""
     _check_unique_names(indicators)
     sheets = [_figure_sheet(i, dataset) for i in indicators]
     sheets += [_overview_sheet(dataset, config.year), _partnership_sheet(dataset, config.year),

@@ -1,10 +1,14 @@
-"""Quarto's post-render step (see _quarto.yml): finishes every Word file Quarto wrote."""
+"""Quarto's post-render step (see _quarto.yml): finishes every Word file Quarto wrote and puts
+the numbers behind the report (tallgrunnlag-YEAR.xlsx) next to it."""
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
 try:
+    from report import tallgrunnlag
+    from report.build import GENERATED
     from report.config import load_config
     from report.docx.finalize import FinalizeError, finalize_docx
 except ImportError:
@@ -18,3 +22,8 @@ for output in outputs:
     except FinalizeError as e:
         sys.exit(f"Word-filen ble ikke ferdigstilt: {e}")
     print(f"Ferdigstilte Word-filen {output}: forside, innhold, sidetall og liggende vedlegg.")
+
+workbook = Path(GENERATED) / tallgrunnlag.file_name(config.year)
+output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_bok"))
+shutil.copyfile(workbook, output_dir / workbook.name)
+print(f"La tallgrunnlaget ved siden av rapporten: {workbook.name}")

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from report import palette, tallgrunnlag
+from report.build import build
 from report.config import load_config
 from report.figures import shown_series
 from report.load import load_dataset
@@ -33,9 +34,20 @@ def sample(project):
 
 
 def _write(dataset, config):
+    """The workbook with a sheet for each figure the chapters show, as the build makes it."""
+    used = {r.name for r in find_references(config.root) if r.kind == "blokk"}
+    shown = [i for i in dataset.indicators.values() if f"figur-{i.id}" in used and dataset.values_for(i.id)]
     path = config.root / tallgrunnlag.file_name(config.year)
-    write_tallgrunnlag(dataset, config, path)
+    write_tallgrunnlag(dataset, config, shown, path)
     return path
+
+
+def test_the_build_writes_it_with_a_sheet_for_every_figure(project):
+    result = build(project)
+    wb = openpyxl.load_workbook(project / "_generert" / "tallgrunnlag-2022.xlsx")
+    assert result.figures
+    assert {sheet_name(name.removeprefix("figur-")) for name in result.figures} <= set(wb.sheetnames)
+    assert {"Forside", "Innhold", "Oppdrag", "Vedlegg 2", "Vedlegg 7"} <= set(wb.sheetnames)
 
 
 def _table(ws) -> tuple[int, list[dict]]:
