@@ -1,0 +1,71 @@
+-- The PDF (Typst) side of the report's book format, after Quarto's own filters:
+-- * «Vedlegg»: the first appendix chapter starts the appendix numbering (Vedlegg 1, 2, …);
+-- * the colophon (a Div with class `kolofon`) moves to the page after the cover, with the
+--   contents after it;
+-- * status and progress words keep their fill (spans with classes from report/palette.py).
+if not quarto.doc.is_format("typst") then
+  return {}
+end
+
+local vedlegg_started = false
+
+local function raw(text)
+  return pandoc.RawBlock("typst", text)
+end
+
+local headers = {
+  Header = function(el)
+    local state = quarto.doc.file_metadata()
+    local file = state and state.file
+    if vedlegg_started or el.level ~= 1 or file == nil or file.bookItemType ~= "appendix" then
+      return nil
+    end
+    vedlegg_started = true
+    if el.classes:includes("unnumbered") then
+      return raw("#nhsp-vedlegg-start()") -- Quarto's "Vedlegg" divider: a page with a heading only
+    end
+    return { raw("#nhsp-vedlegg-start()"), el }
+  end,
+}
+
+local fills = {
+  Span = function(el)
+    for _, class in ipairs(el.classes) do
+      if class:match("^fremdrift%-") or class:match("^status%-") then
+        local out = pandoc.Inlines({ pandoc.RawInline("typst", '#nhsp-merke("' .. class .. '")[') })
+        out:extend(el.content)
+        out:insert(pandoc.RawInline("typst", "]"))
+        return out
+      end
+    end
+  end,
+}
+
+local front_matter = {
+  Pandoc = function(doc)
+    local colophon = nil
+    local blocks = pandoc.Blocks({})
+    for _, block in ipairs(doc.blocks) do
+      if colophon == nil and block.t == "Div" and block.classes:includes("kolofon") then
+        colophon = block
+      else
+        blocks:insert(block)
+      end
+    end
+    local front = pandoc.Blocks({})
+    if colophon ~= nil then
+      front:insert(raw("#nhsp-kolofon["))
+      front:extend(colophon.content)
+      front:insert(raw("]"))
+    end
+    front:insert(raw("#nhsp-innhold()"))
+    front:extend(blocks)
+    doc.blocks = front
+    return doc
+  end,
+}
+
+return {
+  quarto.utils.combineFilters({ quarto.utils.file_metadata_filter(), headers, fills }),
+  front_matter,
+}
