@@ -275,7 +275,7 @@ def code_digest() -> str:
 # Per indicator, every key is always there; a value the data lacks is EMPTY (see INDICATOR_KEYS
 # in the README). Regional keys describe the latest period below the national level.
 INDICATOR_KEYS = (
-    "navn", "siste", "periode", "forrige", "forrige_periode", "endring", "endring_prosent", "retning",
+    "navn", "siste", "siste_tall", "periode", "forrige", "forrige_periode", "endring", "endring_prosent", "retning",
     "vurdering", "maal", "maal_naadd", "regioner_periode", "hoyest", "hoyest_navn", "lavest", "lavest_navn",
     "regioner_naadd", "regioner_naadd_navn",
 )
@@ -328,7 +328,8 @@ def _indicator_variables(dataset: Dataset, ind: Indicator) -> dict[str, str]:
     values = national(dataset, ind.id)
     if values:
         latest = values[-1]
-        out.update(siste=fmt(latest.value), periode=format_period(latest.period))
+        out.update(siste=fmt(latest.value), siste_tall=format_number(latest.value, ind.decimals),
+                   periode=format_period(latest.period))
         met = ind.target_met(latest.value)
         if met is not None:
             out["maal_naadd"] = "nådd" if met else "ikke nådd"
