@@ -1,9 +1,13 @@
-"""Test helper: run the `rapport` command as a writer would, in its own process."""
+"""Test helper: run the installed `rapport` command as a writer would: in the project folder,
+without path arguments, in its own process."""
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+RAPPORT = shutil.which("rapport", path=str(Path(sys.executable).parent)) or "rapport"
 
 
 def rapport(project, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "report", "--prosjekt", str(project), *args],
-                          capture_output=True, text=True, cwd=project)
+    return subprocess.run([RAPPORT, *args], capture_output=True, text=True, cwd=project)
