@@ -100,6 +100,7 @@ def _generate(root: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.prosjekt = args.prosjekt.resolve()  # messages name paths inside it, also when it is "."
     if args.kommando == "sjekk":
         from report.check import run_check
 
