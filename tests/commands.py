@@ -1,13 +1,16 @@
-"""Test helper: run the installed `rapport` command as a writer would: in the project folder,
-without path arguments, in its own process."""
+"""Test helper: run the `rapport` command as a writer does, following the README: the installed
+command, in the project folder, with no path arguments."""
 
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-RAPPORT = shutil.which("rapport", path=str(Path(sys.executable).parent)) or "rapport"
+import pytest
 
 
 def rapport(project, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([RAPPORT, *args], capture_output=True, text=True, cwd=project)
+    command = shutil.which("rapport", path=str(Path(sys.executable).parent))
+    if command is None:
+        pytest.fail(f"the `rapport` command is not installed beside {sys.executable}: run pip install -e .")
+    return subprocess.run([command, *args], capture_output=True, text=True, cwd=project)

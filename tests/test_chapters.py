@@ -1,8 +1,11 @@
 """The sample chapters take every number from the data, and `rapport sjekk` says what is unfinished."""
 
+import html
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -132,3 +135,17 @@ def test_sjekk_lists_the_variables_with_their_current_values(project):
     everything = rapport(project, "sjekk", "--variabler")
     assert "oppdrag.psykisk-helse.levert" in everything.stdout
     assert "indikatorer.samhandling.riktig_retning" in everything.stdout
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto er ikke installert på denne maskinen")
+def test_quarto_shows_the_changed_value_in_the_rendered_summary(project):
+    # As README tells writers: Quarto runs with .venv activated, so its pre-render step finds the tool.
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    _set_value(project / "data" / "indikatorer.xlsx", "A10", "2021", 51.2)
+    result = subprocess.run(["quarto", "render", "--to", "html"], cwd=project, capture_output=True, text=True,
+                            timeout=900, env={**os.environ, "PATH": path})
+    assert result.returncode == 0, result.stderr[-4000:]
+    page = (project / "_bok" / "chapters" / "sammendrag.html").read_text(encoding="utf-8")
+    text = re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))  # keeps no-break spaces
+    assert f"økte med 7,1{NBSP}døgn til 51,2{NBSP}døgn i 2021" in text
+    assert "Av dem er 7 levert, 7 i rute, 2 forsinket og 1 ikke startet, mens 1 er avsluttet" in text
