@@ -38,7 +38,7 @@ _ENV = jinja2.Environment(
 )
 EMPTY = MISSING  # a value the data lacks; `references.check_references` warns where a chapter uses one
 COLOUR_SLUG = {"grønn": "gronn", "gul": "gul", "rød": "rod"}
-TYPE_NAMES = {"opprinnelig": "Opprinnelige oppdrag", "tillegg": "Tilleggsoppdrag", "oppfølging": "Oppfølgingsoppdrag"}
+TYPE_NAMES = {"tillegg": "Tilleggsoppdrag", "oppfølging": "Oppfølgingsoppdrag"}  # Tabell 5.2, in this order
 VERDICT_WORDS = {"bedre": "bedre", "verre": "verre", "uendret": "uendret", "uten retning": "ingen ønsket retning"}
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?$")  # shown as a link: nothing else can hide in it
 
@@ -86,11 +86,11 @@ def new_assignments(dataset: Dataset, year: int) -> str:
     """Tabell 5.2: the additional and follow-up assignments, grouped by kind, with status and deadline."""
     order = list(schema.AREAS)
     rows = []
-    for kind in ("tillegg", "oppfølging"):
+    for kind, name in TYPE_NAMES.items():
         items = sorted((a for a in dataset.assignments_for(year) if a.type == kind),
                        key=lambda a: (order.index(a.area), a.id))
         if items:
-            rows.append([Markdown(f"**{inline(TYPE_NAMES[kind])}**"), Markdown(""), Markdown("")])
+            rows.append([Markdown(f"**{inline(name)}**"), Markdown(""), Markdown("")])
             rows += [[inline(a.title), inline(schema.AREAS[a.area]), inline(status_text(a))] for a in items]
     if not rows:
         rows = [[inline("Ingen nye oppdrag"), Markdown(EMPTY), Markdown(EMPTY)]]
