@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Callable
@@ -16,11 +17,14 @@ from typing import Callable
 import jinja2
 
 from report import schema
-from report.changes import assignment_changes, indicator_moves
+from report.changes import (
+    VERDICTS, IndicatorMove, assignment_changes, count_verdicts, indicator_move, indicator_moves, national, regional,
+)
 from report.config import Config
 from report.markdown import Markdown, blocks as md_blocks, inline
-from report.model import Assignment, Dataset, Indicator, IndicatorValue
-from report.norsk import format_date, format_date_short, format_number
+from report.model import Assignment, Dataset, Indicator, IndicatorValue, Partnership, PartnershipStatus
+from report.norsk import NBSP, format_date, format_date_short, format_number, format_period
+from report.references import MISSING
 from report.tables import fitting_columns, grid_table, pipe_table
 
 _ENV = jinja2.Environment(
@@ -32,7 +36,11 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-EMPTY = "–"
+EMPTY = MISSING  # a value the data lacks; `references.check_references` warns where a chapter uses one
+COLOUR_SLUG = {"grønn": "gronn", "gul": "gul", "rød": "rod"}
+TYPE_NAMES = {"tillegg": "Tilleggsoppdrag", "oppfølging": "Oppfølgingsoppdrag"}  # Tabell 5.2, in this order
+VERDICT_WORDS = {"bedre": "bedre", "verre": "verre", "uendret": "uendret", "uten retning": "ingen ønsket retning"}
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?$")  # shown as a link: nothing else can hide in it
 
 
 def _render(template: str, **context) -> str:
@@ -55,8 +63,7 @@ def progress(a: Assignment) -> Markdown:
     if not a.colour:
         return Markdown(EMPTY)
     words = a.colour.capitalize() + (f", {a.trend}" if a.trend else "")
-    slug = {"grønn": "gronn", "gul": "gul", "rød": "rod"}[a.colour]
-    return Markdown(f"[{inline(words)}]{{.fremdrift .fremdrift-{slug}}}")
+    return Markdown(f"[{inline(words)}]{{.fremdrift .fremdrift-{COLOUR_SLUG[a.colour]}}}")
 
 
 def by_area(assignments: list[Assignment]) -> list[tuple[str, list[Assignment]]]:
@@ -76,18 +83,26 @@ def overview(dataset: Dataset, year: int) -> str:
 
 
 def new_assignments(dataset: Dataset, year: int) -> str:
-    items = [a for a in dataset.assignments_for(year) if a.type in ("tillegg", "oppfølging")]
-    rows = [[inline(a.title), inline(a.type), inline(schema.AREAS[a.area]), inline(date_or_text(a.deadline))]
-            for a in sorted(items, key=lambda a: (list(schema.AREAS).index(a.area), a.id))]
+    """Tabell 5.2: the additional and follow-up assignments, grouped by kind, with status and deadline."""
+    order = list(schema.AREAS)
+    rows = []
+    for kind, name in TYPE_NAMES.items():
+        items = sorted((a for a in dataset.assignments_for(year) if a.type == kind),
+                       key=lambda a: (order.index(a.area), a.id))
+        if items:
+            rows.append([Markdown(f"**{inline(name)}**"), Markdown(""), Markdown("")])
+            rows += [[inline(a.title), inline(schema.AREAS[a.area]), inline(status_text(a))] for a in items]
     if not rows:
-        rows = [[inline("Ingen nye oppdrag"), Markdown(EMPTY), Markdown(EMPTY), Markdown(EMPTY)]]
-    return _render("oppdrag-oversikt.md.j2", table=pipe_table([inline(h) for h in ("Oppdrag", "Type", "Område", "Frist")], rows))
+        rows = [[inline("Ingen nye oppdrag"), Markdown(EMPTY), Markdown(EMPTY)]]
+    return _render("oppdrag-oversikt.md.j2",
+                   table=pipe_table([inline(h) for h in ("Oppdrag", "Område", "Status og frist")], rows))
 
 
 def activities(dataset: Dataset, year: int, area: str) -> str:
+    """One short subsection per assignment: title, status and deadline, progress, what was done."""
     items = sorted((a for a in dataset.assignments_for(year) if a.area == area), key=lambda a: a.id)
-    return _render("aktiviteter.md.j2", assignments=items, status=status_text,
-                   area=schema.AREAS[area].lower(), year=year)
+    return _render("aktiviteter.md.j2", assignments=items, status=status_text, progress=progress,
+                   text=md_blocks, area=schema.AREAS[area].lower(), year=year)
 
 
 def partnership_table(dataset: Dataset, year: int) -> str:
@@ -109,12 +124,35 @@ def partnership_table(dataset: Dataset, year: int) -> str:
 
 
 def partnership_status(dataset: Dataset, year: int) -> str:
+    """Vedlegg 2: a checklist per helsefellesskap, grouped by RHF, then its status text."""
     status = {s.partnership: s for s in dataset.status_for(year)}
     groups = [
         (rhf, [(p, status.get(p.name)) for p in sorted(dataset.partnerships, key=lambda p: p.number) if p.rhf == rhf])
         for rhf in schema.RHFS
     ]
-    return _render("vedlegg2-status.md.j2", groups=[g for g in groups if g[1]], text=md_blocks, year=year)
+    return _render("vedlegg2-status.md.j2", groups=[g for g in groups if g[1]], checklist=_checklist,
+                   text=md_blocks, year=year)
+
+
+def _checklist(p: Partnership, s: PartnershipStatus | None) -> list[tuple[str, str | Markdown]]:
+    unknown = "ikke oppgitt"
+
+    def yes_no(value: bool | None) -> str:
+        return unknown if value is None else "ja" if value else "nei"
+
+    meeting = p.first_meeting
+    website = s.website if s else None
+    return [
+        ("Helseforetak", p.health_trust),
+        ("Kommuner", unknown if p.municipalities is None else format_number(p.municipalities)),
+        ("Formelt etablert", yes_no(s.established if s else None)),
+        ("Første partnerskapsmøte",
+         format_date(meeting) if isinstance(meeting, dt.date) else meeting or "ikke avholdt eller ikke oppgitt"),
+        ("Strategisk samarbeidsutvalg", yes_no(s.strategic_council if s else None)),
+        ("Faglige samarbeidsutvalg", yes_no(s.professional_councils if s else None)),
+        ("Kommunalt sekretariat", yes_no(s.secretariat if s else None)),
+        ("Nettside", Markdown(f"<{website}>") if website and _URL.match(website) else website or unknown),
+    ]
 
 
 def appendix7(dataset: Dataset, year: int) -> str:
@@ -129,12 +167,37 @@ def appendix7(dataset: Dataset, year: int) -> str:
 
 
 def format_value(value: float, decimals: int, unit: str) -> str:
-    """49.6, 'prosent' → '49,6 %'; 16000, 'antall pasienter' → '16 000 pasienter'."""
+    """49.6, 'prosent' → '49,6 %'; 16000, 'antall pasienter' → '16 000 pasienter' (no line break inside)."""
     number = format_number(value, decimals)
     short = {"prosent": "%", "antall": "", "kroner": "kr", "endring i prosent": "% endring"}.get(unit)
     if short is None:
         short = unit.removeprefix("antall ")
-    return f"{number} {short}".strip()
+    return f"{number}{NBSP}{short}" if short else number
+
+
+def target_text(ind: Indicator) -> str:
+    """The target as the plan states it: '35 døgn', not '35,0 døgn'."""
+    target = ind.target
+    return format_value(target, 0 if float(target).is_integer() else ind.decimals, ind.unit)
+
+
+def verdict_summary(moves: list[IndicatorMove]) -> str:
+    """'Av 3 indikatorer med ønsket retning gikk 1 i riktig retning, 2 i feil retning og 0 var uendret.'
+    and how many have no desired direction."""
+    c = count_verdicts(moves)
+    n = format_number
+    text = ""
+    if c["med_retning"]:
+        text = (f"Av {n(c['med_retning'])} {_plural(c['med_retning'])} med ønsket retning gikk {n(c['bedre'])} i "
+                f"riktig retning, {n(c['verre'])} i feil retning og {n(c['uendret'])} var uendret.")
+    if c["uten retning"]:
+        text += (f" {n(c['uten retning'])} {_plural(c['uten retning'])} har ingen ønsket retning "
+                 f"og vurderes ikke.")
+    return text.strip()
+
+
+def _plural(count: int) -> str:
+    return "indikator" if count == 1 else "indikatorer"
 
 
 def changes(dataset: Dataset, year: int) -> str:
@@ -145,14 +208,14 @@ def changes(dataset: Dataset, year: int) -> str:
         return format_value(v.value, m.indicator.decimals, m.indicator.unit)
 
     def target(m) -> Markdown:
-        t = m.indicator.target
-        return Markdown("" if t is None else f" (mål {inline(format_value(t, m.indicator.decimals, m.indicator.unit))})")
+        return Markdown("" if m.indicator.target is None else f" (mål {inline(target_text(m.indicator))})")
 
     def was(before: str | None) -> Markdown:
         return Markdown(f" (var {inline(before)})" if before else "")
 
-    return _render("endringer.md.j2", changes=assignment_changes(dataset, year), year=year,
-                   indicator_groups=[g for g in groups if g[1]], value=value, target=target, was=was)
+    return _render("endringer.md.j2", changes=assignment_changes(dataset, year), year=year, moves=moves,
+                   indicator_groups=[g for g in groups if g[1]], value=value, target=target, was=was,
+                   summary=verdict_summary, verdict=lambda m: VERDICT_WORDS[m.verdict], period=format_period)
 
 
 def figure_block(figure, folder: str) -> str:
@@ -218,34 +281,118 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+# Per indicator, every key is always there; a value the data lacks is EMPTY (see INDICATOR_KEYS
+# in the README). Regional keys describe the latest period below the national level.
+INDICATOR_KEYS = (
+    "navn", "siste", "siste_tall", "periode", "forrige", "forrige_periode", "endring", "endring_prosent", "retning",
+    "vurdering", "maal", "maal_naadd", "regioner_periode", "hoyest", "hoyest_navn", "lavest", "lavest_navn",
+    "regioner_naadd", "regioner_naadd_navn",
+)
+
+
+def _key(word: str) -> str:
+    """'Ikke startet' → 'ikke_startet'."""
+    return word.lower().replace(" ", "_")
+
+
+def _assignment_counts(items: list[Assignment]) -> dict[str, str]:
+    """Counts by status and by colour; each set adds up to 'antall'."""
+    statuses = Counter(a.status for a in items)
+    colours = Counter(a.colour for a in items)
+    return {
+        "antall": format_number(len(items)),
+        **{_key(s): format_number(statuses[s]) for s in schema.STATUSES},
+        **{COLOUR_SLUG[c]: format_number(colours[c]) for c in schema.COLOURS},
+        "uten_farge": format_number(colours[None]),
+    }
+
+
+def _indicator_counts(dataset: Dataset, indicators: list[Indicator]) -> dict[str, str]:
+    moves = [m for i in indicators if (m := indicator_move(dataset, i))]
+    c = count_verdicts(moves)
+    right = c["med_retning"]
+    return {
+        "med_verdier": format_number(sum(bool(dataset.values_for(i.id)) for i in indicators)),
+        "sammenlignet": format_number(len(moves)),
+        "med_retning": format_number(right),
+        **{_key(v): format_number(c[v]) for v in VERDICTS},
+        "riktig_retning": (f"{format_number(c['bedre'])} av {format_number(right)} {_plural(right)} i riktig retning"
+                           if right else EMPTY),
+    }
+
+
+def _names(names: list[str]) -> str:
+    """['A', 'B', 'C'] → 'A, B og C'."""
+    return " og ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "ingen"
+
+
+def _indicator_variables(dataset: Dataset, ind: Indicator) -> dict[str, str]:
+    def fmt(value: float) -> str:
+        return format_value(value, ind.decimals, ind.unit)
+
+    out = dict.fromkeys(INDICATOR_KEYS, EMPTY)
+    out["navn"] = ind.name
+    if ind.target is not None:
+        out["maal"] = target_text(ind)
+    values = national(dataset, ind.id)
+    if values:
+        latest = values[-1]
+        out.update(siste=fmt(latest.value), siste_tall=format_number(latest.value, ind.decimals),
+                   periode=format_period(latest.period))
+        met = ind.target_met(latest.value)
+        if met is not None:
+            out["maal_naadd"] = "nådd" if met else "ikke nådd"
+    move = indicator_move(dataset, ind)
+    if move:
+        before, now = move.previous.value, move.latest.value
+        percent = "prosent" in ind.unit  # a change in a share is in points, never in per cent of it
+        out.update(forrige=fmt(before), forrige_periode=format_period(move.previous.period),
+                   endring=format_value(abs(now - before), ind.decimals, "prosentpoeng" if percent else ind.unit),
+                   retning=move.movement, vurdering=VERDICT_WORDS[move.verdict])
+        if not percent and before != 0 and before * now >= 0:
+            out["endring_prosent"] = format_value(abs(now - before) / abs(before) * 100, 1, "prosent")
+    regions = regional(dataset, ind.id)
+    if regions:
+        low = min(regions, key=lambda v: (v.value, v.geo))
+        high = min(regions, key=lambda v: (-v.value, v.geo))
+        out.update(regioner_periode=format_period(low.period), hoyest=fmt(high.value), hoyest_navn=high.geo,
+                   lavest=fmt(low.value), lavest_navn=low.geo)
+        if ind.target_met(low.value) is not None:
+            met = [v.geo for v in sorted(regions, key=lambda v: v.geo) if ind.target_met(v.value)]
+            out.update(regioner_naadd=f"{format_number(len(met))} av {format_number(len(regions))}",
+                       regioner_naadd_navn=_names(met))
+    return {k: inline(v) for k, v in out.items()}
+
+
 def variables(dataset: Dataset, config: Config) -> dict:
     """The values behind `{{< var KEY >}}`: Norwegian-formatted text, escaped as markdown."""
     year = config.year
-    counts = Counter(a.status for a in dataset.assignments_for(year))
+    assignments = dataset.assignments_for(year)
     status = dataset.status_for(year)
-    indicators, figures = {}, {}
-    for ind in dataset.indicators.values():
-        national = [v for v in dataset.values_for(ind.id) if v.geo_level == "land"]
-        latest = national[-1] if national else None
-        indicators[ind.id] = {
-            "siste": inline(format_value(latest.value, ind.decimals, ind.unit)) if latest else EMPTY,
-            "periode": inline(latest.period.label) if latest else EMPTY,
-            "maal": inline(format_value(ind.target, ind.decimals, ind.unit)) if ind.target is not None else "",
-        }
-        figures[ind.id] = {"tekst": inline(f"{ind.name} ({ind.unit})")}
-    keys = {"Levert": "levert", "I rute": "i_rute", "Forsinket": "forsinket",
-            "Ikke startet": "ikke_startet", "Avsluttet": "avsluttet"}
+    indicators = list(dataset.indicators.values())
+    established = sum(s.established for s in status)
+    secretariat = sum(s.secretariat for s in status)
     return {
         "aar": str(year),
         "forrige_aar": str(year - 1),
         "dato": format_date(config.date),
-        "oppdrag": {"antall": format_number(len(dataset.assignments_for(year))),
-                    **{key: format_number(counts[s]) for s, key in keys.items()}},
+        "oppdrag": {
+            **_assignment_counts(assignments),
+            **{schema.area_slug(area): _assignment_counts([a for a in assignments if a.area == area])
+               for area in schema.AREAS},
+        },
+        "indikatorer": {
+            **_indicator_counts(dataset, indicators),
+            **{schema.area_slug(area): _indicator_counts(dataset, [i for i in indicators if i.area == area])
+               for area in schema.AREAS},
+        },
         "helsefellesskap": {
             "antall": format_number(len(dataset.partnerships)),
-            "etablert": format_number(sum(s.established for s in status)),
-            "sekretariat": format_number(sum(s.secretariat for s in status)),
+            "etablert": format_number(established),
+            "ikke_etablert": format_number(len(status) - established),
+            "sekretariat": format_number(secretariat),
+            "uten_sekretariat": format_number(len(status) - secretariat),
         },
-        "indikator": indicators,
-        "figur": figures,
+        "indikator": {i.id: _indicator_variables(dataset, i) for i in indicators},
+        "figur": {i.id: {"tekst": inline(f"{i.name} ({i.unit})")} for i in indicators},
     }

@@ -1,12 +1,15 @@
-"""What changed since last year's report: assignments and indicators."""
+"""What changed since last year's report: assignments and indicators, and where each indicator stands."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
+from report import schema
 from report.model import Assignment, Dataset, Indicator, IndicatorValue
 
 DONE = ("Levert", "Avsluttet")
+VERDICTS = ("bedre", "verre", "uendret", "uten retning")
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,21 @@ class IndicatorMove:
     latest: IndicatorValue
 
     @property
-    def better(self) -> bool | None:
-        """True when the value moved the good way (toward the target), None when unchanged."""
+    def movement(self) -> str:
+        """'økte', 'sank' or 'uendret'."""
         if self.latest.value == self.previous.value:
-            return None
-        rose = self.latest.value > self.previous.value
-        return rose == self.indicator.higher_is_better
+            return "uendret"
+        return "økte" if self.latest.value > self.previous.value else "sank"
+
+    @property
+    def verdict(self) -> str:
+        """One of VERDICTS: the way the value moved against the indicator's desired direction.
+        An indicator without a desired direction is never 'bedre' or 'verre'."""
+        if self.indicator.higher_is_better is None:
+            return "uten retning"
+        if self.movement == "uendret":
+            return "uendret"
+        return "bedre" if (self.movement == "økte") == self.indicator.higher_is_better else "verre"
 
 
 def assignment_changes(dataset: Dataset, year: int) -> AssignmentChanges:
@@ -48,11 +60,34 @@ def assignment_changes(dataset: Dataset, year: int) -> AssignmentChanges:
     return AssignmentChanges(new, done, status, colour)
 
 
+def national(dataset: Dataset, indicator_id: str) -> list[IndicatorValue]:
+    """The indicator's values for the whole country, oldest period first."""
+    return [v for v in dataset.values_for(indicator_id) if v.geo_level == "land"]
+
+
+def indicator_move(dataset: Dataset, indicator: Indicator) -> IndicatorMove | None:
+    """The latest national value against the period before it; None with fewer than two."""
+    values = national(dataset, indicator.id)
+    return IndicatorMove(indicator, values[-2], values[-1]) if len(values) >= 2 else None
+
+
 def indicator_moves(dataset: Dataset) -> list[IndicatorMove]:
-    """Per indicator, the latest national value against the period before it."""
-    moves = []
-    for indicator in dataset.indicators.values():
-        national = [v for v in dataset.values_for(indicator.id) if v.geo_level == "land"]
-        if len(national) >= 2:
-            moves.append(IndicatorMove(indicator, national[-2], national[-1]))
-    return moves
+    return [m for i in dataset.indicators.values() if (m := indicator_move(dataset, i))]
+
+
+def count_verdicts(moves: list[IndicatorMove]) -> Counter:
+    """How many moves had each verdict; 'med_retning' counts those with a desired direction."""
+    counts = Counter(m.verdict for m in moves)
+    counts["med_retning"] = len(moves) - counts["uten retning"]
+    return counts
+
+
+def regional(dataset: Dataset, indicator_id: str) -> list[IndicatorValue]:
+    """The values below the national level in their latest period, on the first level (RHF,
+    helsefellesskap, …) that has any; empty when there are none."""
+    below = [v for v in dataset.values_for(indicator_id) if v.geo_level != "land"]
+    if not below:
+        return []
+    latest = max(v.period.sort_key for v in below)
+    level = next(g for g in schema.GEO_LEVELS if any(v.geo_level == g for v in below if v.period.sort_key == latest))
+    return [v for v in below if v.period.sort_key == latest and v.geo_level == level]

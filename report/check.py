@@ -1,16 +1,18 @@
-"""`rapport sjekk`: validate data/ and print a short summary or every problem."""
+"""`rapport sjekk`: validate data/ and print a short summary or every problem, the unfinished
+text in the chapters, and (--variabler) every variable with its value."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 from report import schema
-from report.config import load_config
+from report.config import Config, load_config
 from report.load import load_dataset
 from report.model import Dataset
-from report.references import check_chapters
+from report.references import check_chapters, find_placeholders, flatten
 
 
 def summary(dataset: Dataset, year: int) -> list[str]:
@@ -31,7 +33,18 @@ def summary(dataset: Dataset, year: int) -> list[str]:
     return lines
 
 
-def run_check(root: Path) -> int:
+def variable_lines(dataset: Dataset, config: Config, wanted: str = "") -> list[str]:
+    """Each variable whose name holds `wanted`, with its value as the report shows it."""
+    from report.blocks import variables
+
+    values = {name: re.sub(r"\\(.)", r"\1", value)  # the markdown escapes, taken off for reading
+              for name, value in flatten(variables(dataset, config)).items() if wanted.casefold() in name.casefold()}
+    width = max(map(len, values), default=0)
+    return [f"  {name.ljust(width)}  {value}" for name, value in sorted(values.items())]
+
+
+def run_check(root: Path, wanted: str | None = None) -> int:
+    """`wanted`: list the variables whose names hold it ("" for all) instead of the summary."""
     from report.cli import print_problems
 
     config = load_config(root)
@@ -47,6 +60,16 @@ def run_check(root: Path) -> int:
     if problems.warnings:
         print(f"{len(problems.warnings)} advarsler:")
         print_problems(problems.warnings, file=sys.stdout)
+    if wanted is not None:
+        lines = variable_lines(dataset, config, wanted)
+        print(f"{len(lines)} variabler for {config.year}" + (f" med «{wanted}» i navnet" if wanted else "")
+              + ". Bruk dem i kapitlene som {{< var NAVN >}}:")
+        print("\n".join(lines))
+        return 0
     print("\n".join(summary(dataset, config.year)))
     print("Ingen feil i regnearkene eller i kapitlene.")
+    unfinished = find_placeholders(root).warnings
+    if unfinished:
+        print(f"{len(unfinished)} steder i kapitlene er ikke ferdige:")
+        print_problems(unfinished, file=sys.stdout)
     return 0

@@ -51,7 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         help="prosjektmappen (der rapport.toml ligger); standard er gjeldende mappe",
     )
     sub = parser.add_subparsers(dest="kommando", metavar="KOMMANDO", required=True)
-    sub.add_parser("sjekk", help="kontroller regnearkene i data/ og vis et sammendrag eller feilene")
+    check = sub.add_parser("sjekk", help="kontroller regnearkene i data/ og vis et sammendrag eller feilene, "
+                                         "og hvor kapitlene har uferdig tekst")
+    check.add_argument("--variabler", nargs="?", const="", metavar="TEKST",
+                       help="vis alle variablene kapitlene kan bruke, med verdiene fra dataene nå; "
+                            "med TEKST bare de som har TEKST i navnet (f.eks. A10)")
     sub.add_parser(
         "generer",
         help="lag tabeller, figurer og tall til kapitlene i _generert/ (kjøres av Quarto før hver render)",
@@ -100,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.kommando == "sjekk":
         from report.check import run_check
 
-        return run_check(root)
+        return run_check(root, args.variabler)
     if args.kommando == "generer":
         return _generate(root)
     if args.kommando == "bygg":

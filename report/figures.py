@@ -118,10 +118,10 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
     text += f" Siste verdi for {geos[0]} ({latest.period.label}) er {value}"
     if indicator.target is not None:
         target = format_value(indicator.target, indicator.decimals, unit)
-        above = latest.value > indicator.target
-        met = above == indicator.higher_is_better or latest.value == indicator.target
-        side = "over" if above else "under" if latest.value < indicator.target else "på"
-        text += f", {side} målet på {target} ({'målet er nådd' if met else 'målet er ikke nådd'})"
+        met = indicator.target_met(latest.value)
+        side = "over" if latest.value > indicator.target else "under" if latest.value < indicator.target else "på"
+        text += f", {side} målet på {target}"
+        text += "" if met is None else f" ({'målet er nådd' if met else 'målet er ikke nådd'})"
     text += "."
     if len(geos) > MAX_SERIES:
         ranked = sorted(((s[-1].value, g) for g, s in series.items()))

@@ -13,6 +13,7 @@ import string
 
 _ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
 _BULLET = re.compile(r"^\s*[-•*–]\s+")
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")  # whitespace other than the no-break spaces
 
 
 class Markdown(str):
@@ -23,7 +24,7 @@ def inline(text: object) -> Markdown:
     """One line of literal text: newlines become spaces, all punctuation escaped."""
     if isinstance(text, Markdown):
         return text
-    line = " ".join(str(text).split())
+    line = " ".join(_SPACES.split(str(text).strip()))  # no-break spaces kept: "16 000", "49,6 %"
     return Markdown(line.translate(_ESCAPE))
 
 

@@ -42,13 +42,20 @@ class Indicator:
     area: str
     source: str
     target: float | None
-    direction: str  # "høyere er bedre" | "lavere er bedre"
+    direction: str  # "høyere er bedre" | "lavere er bedre" | "ingen"
     decimals: int
     description: str = ""
 
     @property
-    def higher_is_better(self) -> bool:
-        return self.direction == "høyere er bedre"
+    def higher_is_better(self) -> bool | None:
+        """None when the indicator has no desired direction (a cut made on purpose, a count)."""
+        return {"høyere er bedre": True, "lavere er bedre": False}.get(self.direction)
+
+    def target_met(self, value: float) -> bool | None:
+        """Whether `value` meets the target; None without a target or a desired direction."""
+        if self.target is None or self.higher_is_better is None:
+            return None
+        return value >= self.target if self.higher_is_better else value <= self.target
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,9 @@ class PartnershipStatus:
     established: bool
     secretariat: bool
     status_text: str = ""
+    strategic_council: bool | None = None  # strategisk samarbeidsutvalg; None: not given
+    professional_councils: bool | None = None  # faglige samarbeidsutvalg
+    website: str | None = None
 
 
 @dataclass

@@ -27,3 +27,18 @@ def format_date(d: dt.date) -> str:
 def format_date_short(d: dt.date) -> str:
     """date(2022, 9, 15) → '15.09.2022'."""
     return d.strftime("%d.%m.%Y")
+
+
+def format_period(period) -> str:
+    """A period (report.periods.Period) as prose writes it: '2022', '1. tertial 2022',
+    '2. halvår 2020', '3. kvartal 2022', 'mars 2022', '2019–2021', '1. mai 2022'."""
+    start = period.start
+    if period.kind == "date":
+        return format_date(start)
+    if period.kind == "month":
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    months = {"tertial": 4, "half": 6, "quarter": 3}.get(period.kind)
+    if months:
+        word = {"tertial": "tertial", "half": "halvår", "quarter": "kvartal"}[period.kind]
+        return f"{(start.month - 1) // months + 1}. {word} {start.year}"
+    return period.label

@@ -1,7 +1,8 @@
 """Which generated blocks and variables the chapters use, checked before Quarto runs.
 
 A misspelt block name fails the build with the chapter, the line and the closest
-existing names, instead of a Lua error deep inside a render.
+existing names, instead of a Lua error deep inside a render. A variable the data has no
+value for, and text still marked unfinished, are warnings naming the chapter and line.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from report.problems import Problems
 _SHORTCODE = re.compile(r"(?<!\{)\{\{<\s*(blokk|var)\s+([^\s>]*)\s*>\}\}")
 _CUTOFF = 0.6  # difflib's ratio below which a name is not suggested
 _SKIP_DIRS = {"_bok", "_generert", ".venv", ".quarto", "_extensions"}
+MISSING = "–"  # what `blocks.variables` gives for a value the data lacks
+UNFINISHED = "[UFERDIG]"  # the writers' marker for unfinished text (README)
+_PLACEHOLDER = re.compile(r"Skriv her|" + re.escape(UNFINISHED), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,19 +50,38 @@ def find_references(root: Path) -> list[Reference]:
     return refs
 
 
-def _flatten(variables: dict, prefix: str = "") -> set[str]:
-    keys = set()
+def flatten(variables: dict, prefix: str = "") -> dict[str, str]:
+    """{'oppdrag': {'levert': '7'}} → {'oppdrag.levert': '7'}: the names chapters use."""
+    flat = {}
     for key, value in variables.items():
         path = f"{prefix}{key}"
-        keys |= _flatten(value, f"{path}.") if isinstance(value, dict) else {path}
-    return keys
+        flat.update(flatten(value, f"{path}.") if isinstance(value, dict) else {path: value})
+    return flat
+
+
+def find_placeholders(root: Path) -> Problems:
+    """A warning for every line still holding «Skriv her …» or the unfinished marker."""
+    problems = Problems()
+    for path in _sources(root):
+        rel = path.relative_to(root).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            m = _PLACEHOLDER.search(line)
+            if m:
+                text = line[m.start():].strip()
+                text = text if len(text) <= 70 else text[:69] + "…"
+                problems.warning(rel, None, f"linje {number}", f"uferdig tekst: «{text}»")
+    return problems
 
 
 def check_references(refs: list[Reference], blocks: set[str], variables: dict) -> Problems:
     problems = Problems()
-    known = {"blokk": blocks, "var": _flatten(variables)}
+    values = flatten(variables)
+    known = {"blokk": blocks, "var": set(values)}
     noun = {"blokk": "blokken", "var": "variabelen"}
     for ref in refs:
+        if ref.kind == "var" and values.get(ref.name) == MISSING:
+            problems.warning(ref.file, None, f"linje {ref.line}",
+                             f"variabelen «{ref.name}» har ingen verdi i dataene og vises som «{MISSING}».")
         if ref.name in known[ref.kind]:
             continue
         close = _close(ref.name, known[ref.kind])

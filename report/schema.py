@@ -38,7 +38,7 @@ ASSIGNMENT_TYPES = ["opprinnelig", "tillegg", "oppfølging"]
 STATUSES = ["Ikke startet", "I rute", "Forsinket", "Levert", "Avsluttet"]
 COLOURS = ["grønn", "gul", "rød"]
 TRENDS = ["bedre", "uendret", "verre"]
-DIRECTIONS = ["høyere er bedre", "lavere er bedre"]
+DIRECTIONS = ["høyere er bedre", "lavere er bedre", "ingen"]
 GEO_LEVELS = ["land", "RHF", "helsefellesskap", "fylke", "kommune"]
 RHFS = ["Helse Sør-Øst", "Helse Vest", "Helse Midt-Norge", "Helse Nord"]
 YES_NO = ["ja", "nei"]
@@ -116,7 +116,7 @@ INDICATOR_CATALOGUE = Sheet(
         _c("Område", "area", Kind.CHOICE, True, "Innsatsområdet indikatoren hører til.", AREAS),
         _c("Kilde", "source", Kind.TEXT, True, "Kilden for verdiene, f.eks. NPR."),
         _c("Mål", "target", Kind.NUMBER, False, "Måltall i planen, i samme enhet som verdiene (valgfritt)."),
-        _c("Retning", "direction", Kind.CHOICE, True, "Om høyere eller lavere verdi er bedre.", DIRECTIONS),
+        _c("Retning", "direction", Kind.CHOICE, True, "Om høyere eller lavere verdi er bedre, eller «ingen» når ingen retning er ønsket (f.eks. et tall som er redusert med vilje).", DIRECTIONS),
         _c("Desimaler", "decimals", Kind.INT, False, "Antall desimaler verdiene vises med (0 hvis tom)."),
         _c("Beskrivelse", "description", Kind.TEXT, False, "Kort forklaring av indikatoren."),
     ),
@@ -159,6 +159,9 @@ PARTNERSHIP_STATUS = Sheet(
         _c("Formelt etablert", "established", Kind.YES_NO, True, "Om helsefellesskapet er formelt etablert.", YES_NO),
         _c("Kommunalt sekretariat", "secretariat", Kind.YES_NO, True, "Om kommunene har felles sekretariatsfunksjon.", YES_NO),
         _c("Statustekst", "status_text", Kind.TEXT, False, "Status og eksempler på arbeidet i året."),
+        _c("Strategisk samarbeidsutvalg", "strategic_council", Kind.YES_NO, False, "Om strategisk samarbeidsutvalg (SSU) er etablert (tom: ikke oppgitt).", YES_NO),
+        _c("Faglige samarbeidsutvalg", "professional_councils", Kind.YES_NO, False, "Om faglige samarbeidsutvalg (FSU) er etablert (tom: ikke oppgitt).", YES_NO),
+        _c("Nettside", "website", Kind.TEXT, False, "Adressen til helsefellesskapets nettside, f.eks. https://… (tom: ikke oppgitt)."),
     ),
     "Én rad per helsefellesskap per rapporteringsår.",
 )

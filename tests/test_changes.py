@@ -1,6 +1,8 @@
 import datetime as dt
 
-from report.changes import assignment_changes, indicator_moves
+import pytest
+
+from report.changes import assignment_changes, count_verdicts, indicator_moves
 from report.model import Assignment, Dataset, Indicator, IndicatorValue
 from report.periods import parse_period
 
@@ -43,8 +45,20 @@ def test_indicator_moves_use_direction_and_latest_two_national_periods():
     )
     moves = {m.indicator.id: m for m in indicator_moves(ds)}
     assert set(moves) == {"UP", "DOWN"}
-    assert (moves["UP"].previous.value, moves["UP"].latest.value, moves["UP"].better) == (50, 60, True)
-    assert moves["DOWN"].better is None
+    assert (moves["UP"].previous.value, moves["UP"].latest.value, moves["UP"].verdict) == (50, 60, "bedre")
+    assert (moves["DOWN"].movement, moves["DOWN"].verdict) == ("uendret", "uendret")
     worse = indicator_moves(Dataset(indicators={"D": _ind("D", "lavere er bedre")},
                                     values=[_v("D", "2021", 1), _v("D", "2022", 2)]))
-    assert worse[0].better is False
+    assert (worse[0].movement, worse[0].verdict) == ("økte", "verre")
+
+
+@pytest.mark.parametrize("values", [(32, 7), (7, 32)])
+def test_an_indicator_without_desired_direction_is_never_better_or_worse(values):
+    """I03 in the sample: the number of indicators was cut on purpose."""
+    ds = Dataset(indicators={"I03": _ind("I03", "ingen")},
+                 values=[_v("I03", "2021", values[0]), _v("I03", "2022", values[1])])
+    [move] = indicator_moves(ds)
+    assert move.verdict == "uten retning"
+    assert move.movement == ("sank" if values[0] > values[1] else "økte")
+    counts = count_verdicts([move])
+    assert (counts["bedre"], counts["verre"], counts["uten retning"], counts["med_retning"]) == (0, 0, 1, 0)

@@ -31,14 +31,14 @@ def test_line_chart_files_alt_text_and_norwegian_numbers(tmp_path):
     assert fig.source_line == "Kilde: NPR."
     assert fig.alt_text == (
         "Linjediagram over gjennomsnittlig ventetid, i døgn, for Norge fra 2019 til 2021. "
-        "Siste verdi for Norge (2021) er 49,6 døgn, over målet på 35,0 døgn (målet er ikke nådd)."
+        "Siste verdi for Norge (2021) er 49,6\u00a0døgn, over målet på 35,0\u00a0døgn (målet er ikke nådd)."
     )
 
 
 def test_target_met_when_higher_is_better(tmp_path):
     fig = render_indicator_figure(_ind(target=80.0, direction="høyere er bedre", name="Andel vurdert", unit="prosent"),
                                   _values([("2021 T1", 78.0), ("2021 T2", 80.4)]), tmp_path)
-    assert fig.alt_text.endswith("Siste verdi for Norge (2021 T2) er 80,4 %, over målet på 80,0 % (målet er nådd).")
+    assert fig.alt_text.endswith("Siste verdi for Norge (2021 T2) er 80,4\u00a0%, over målet på 80,0\u00a0% (målet er nådd).")
 
 
 def test_one_period_across_regions_is_a_bar_chart(tmp_path):
@@ -66,7 +66,7 @@ def test_many_geographies_over_time_show_norge_lowest_and_highest_and_say_so(tmp
 def test_one_period_across_many_kommuner_is_a_bar_chart_of_the_extremes(tmp_path):
     fig = render_indicator_figure(_ind(), _many(["2022"], 356, "kommune", "Kommune"), tmp_path)
     assert "for 24 geografier for 2022" in fig.alt_text
-    assert "Lavest er Kommune 00 med 30,0 døgn, høyest er Kommune 355 med 385,0 døgn." in fig.alt_text
+    assert "Lavest er Kommune 00 med 30,0\u00a0døgn, høyest er Kommune 355 med 385,0\u00a0døgn." in fig.alt_text
     assert fig.note == "Figuren viser Norge og de 11 laveste og 12 høyeste av 356 kommuner etter siste verdi."
 
 

@@ -9,7 +9,7 @@ import pypandoc
 import pytest
 import typst
 
-from report.blocks import appendix7, overview, partnership_status, variables
+from report.blocks import activities, appendix7, overview, partnership_status, variables
 from report.config import load_config
 from report.markdown import blocks, inline
 from report.model import Dataset, Partnership, PartnershipStatus
@@ -121,9 +121,20 @@ def test_hostile_text_stays_inside_its_table_cell(text):
         assert {t for t, _ in found} <= ALLOWED
 
 
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_title_stays_one_heading_in_activities(text):
+    ast = _ast(activities(_hostile_dataset(text), 2022, "samhandling"))
+    headers = [b for b in ast if b["t"] == "Header"]
+    assert len(headers) == 1 and headers[0]["c"][1][1] == ["unnumbered", "unlisted"]
+    found = []
+    _inlines(headers[0]["c"][2], found)
+    assert _text(found) == " ".join(text.split())
+
+
 def test_hostile_text_in_html_docx_and_typst(tmp_path):
     ds = _hostile_dataset("\n".join(HOSTILE))
-    source = "\n\n".join([overview(ds, 2022), appendix7(ds, 2022), partnership_status(ds, 2022)])
+    source = "\n\n".join([overview(ds, 2022), appendix7(ds, 2022), partnership_status(ds, 2022),
+                          activities(ds, 2022, "samhandling")])
     html = subprocess.run([PANDOC, "-f", "markdown", "-t", "html"], input=source, capture_output=True,
                           text=True, check=True).stdout
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -46,3 +46,13 @@ def test_periods_sort_by_end():
     labels = ["2022", "2022 T1", "2021", "2022 H1", "2019-2021"]
     ordered = sorted((parse_period(t) for t in labels), key=lambda p: p.sort_key)
     assert [p.label for p in ordered] == ["2019–2021", "2021", "2022 T1", "2022 H1", "2022"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2022", "2022"), ("2022 T1", "1. tertial 2022"), ("2021 T3", "3. tertial 2021"), ("2022 H2", "2. halvår 2022"),
+    ("2022 K4", "4. kvartal 2022"), ("2022-03", "mars 2022"), ("01.05.2022", "1. mai 2022"), ("2019-2021", "2019–2021"),
+])
+def test_format_period_as_prose_writes_it(text, expected):
+    from report.norsk import format_period
+
+    assert format_period(parse_period(text)) == expected
