@@ -225,11 +225,13 @@ def figure_block(figure, folder: str) -> str:
     return _render("figur.md.j2", figure=figure, path=Markdown(f"{folder}/{figure.id}"), attr=attr)
 
 
-def data_basis_block(manifest: dict) -> str:
+def data_basis_block(manifest: dict, config: Config) -> str:
+    """«Om rapporten»: who publishes it, when, whom to ask, and the data it is made from."""
     def rows(sheets: dict) -> str:
         return ", ".join(f"{name} {format_number(n)} rader" for name, n in sheets.items())
 
-    return _render("datagrunnlag.md.j2", manifest=manifest, rows=rows)
+    return _render("datagrunnlag.md.j2", manifest=manifest, rows=rows, publisher=inline(config.author),
+                   date=inline(format_date(config.date)), contact=inline(config.contact) if config.contact else None)
 
 
 ASSIGNMENTS = (schema.ASSIGNMENTS_BOOK.filename,)

@@ -56,7 +56,7 @@ def build(root: Path) -> BuildResult:
     manifest = make_manifest(config, dataset)
     blocks, block_keys, made = _generate_blocks(dataset, config.year, manifest, root / GENERATED)
     figures = block_gen.figure_blocks(dataset)
-    blocks["datagrunnlag"] = block_gen.data_basis_block(manifest)
+    blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config)
     variables = block_gen.variables(dataset, config)
     references = find_references(root)
     problems.extend(check_references(references, block_gen.block_names(dataset, config.year), variables))

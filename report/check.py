@@ -12,7 +12,8 @@ from report import schema
 from report.config import Config, load_config
 from report.load import load_dataset
 from report.model import Dataset
-from report.references import check_chapters, find_placeholders, flatten
+from report.blocks import block_names, variables
+from report.references import check_references, find_placeholders, find_references, flatten
 
 
 def summary(dataset: Dataset, year: int) -> list[str]:
@@ -50,7 +51,9 @@ def run_check(root: Path, wanted: str | None = None) -> int:
     config = load_config(root)
     dataset, problems = load_dataset(config.data_dir)
     in_data = len(problems.errors)
-    problems.extend(check_chapters(config, dataset))
+    # the chapters' references, against the blocks and variables `rapport generer` makes
+    problems.extend(check_references(find_references(config.root), block_names(dataset, config.year),
+                                     variables(dataset, config)))
     if problems.errors:
         in_chapters = len(problems.errors) - in_data
         print(f"Fant {len(problems.errors)} feil ({in_data} i regnearkene i data/, {in_chapters} i kapitlene):",

@@ -17,6 +17,7 @@ class Config:
     date: dt.date
     title: str
     author: str
+    contact: str = ""  # who readers ask about the report (the colophon)
 
     @property
     def data_dir(self) -> Path:
@@ -33,4 +34,5 @@ def load_config(root: Path) -> Config:
         date=raw["dato"],
         title=str(raw["tittel"]),
         author=str(raw["forfatter"]),
+        contact=str(raw.get("kontakt", "")),
     )

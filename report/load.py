@@ -318,7 +318,9 @@ def _map_columns(file: str, header: list, sheet: Sheet, problems: Problems) -> d
         for index, value in unknown:
             problems.error(*where, f"{_column(index)}1", msg("unknown_column", header=value, expected=expected))
     for column in sheet.columns:
-        if column not in found:
+        if column not in found and column.added:
+            problems.warning(*where, "rad 1", msg("missing_added_column", header=column.header))
+        elif column not in found:
             problems.error(*where, "rad 1", msg("missing_column", header=column.header))
     return found
 

@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from report.blocks import block_names, variables
-from report.config import Config
-from report.model import Dataset
 from report.problems import Problems
 
 _SHORTCODE = re.compile(r"(?<!\{)\{\{<\s*(blokk|var)\s+([^\s>]*)\s*>\}\}")
@@ -91,12 +88,6 @@ def check_references(refs: list[Reference], blocks: set[str], variables: dict) -
             f"{noun[ref.kind]} «{ref.name}» finnes ikke.{hint}",
         )
     return problems
-
-
-def check_chapters(config: Config, dataset: Dataset) -> Problems:
-    """The chapters' references checked against the blocks and variables `rapport generer` makes."""
-    return check_references(find_references(config.root), block_names(dataset, config.year),
-                            variables(dataset, config))
 
 
 def _fold(name: str) -> str:

@@ -57,6 +57,7 @@ class Column:
     required: bool
     help: str
     choices: tuple[str, ...] = ()
+    added: bool = False  # added after the first release: a workbook made before may lack it
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ class Workbook:
     help: str
 
 
-def _c(header, field, kind, required, help, choices=()):
-    return Column(header, field, kind, required, help, tuple(choices))
+def _c(header, field, kind, required, help, choices=(), added=False):
+    return Column(header, field, kind, required, help, tuple(choices), added)
 
 
 ASSIGNMENTS = Sheet(
@@ -159,9 +160,9 @@ PARTNERSHIP_STATUS = Sheet(
         _c("Formelt etablert", "established", Kind.YES_NO, True, "Om helsefellesskapet er formelt etablert.", YES_NO),
         _c("Kommunalt sekretariat", "secretariat", Kind.YES_NO, True, "Om kommunene har felles sekretariatsfunksjon.", YES_NO),
         _c("Statustekst", "status_text", Kind.TEXT, False, "Status og eksempler på arbeidet i året."),
-        _c("Strategisk samarbeidsutvalg", "strategic_council", Kind.YES_NO, False, "Om strategisk samarbeidsutvalg (SSU) er etablert (tom: ikke oppgitt).", YES_NO),
-        _c("Faglige samarbeidsutvalg", "professional_councils", Kind.YES_NO, False, "Om faglige samarbeidsutvalg (FSU) er etablert (tom: ikke oppgitt).", YES_NO),
-        _c("Nettside", "website", Kind.TEXT, False, "Adressen til helsefellesskapets nettside, f.eks. https://… (tom: ikke oppgitt)."),
+        _c("Strategisk samarbeidsutvalg", "strategic_council", Kind.YES_NO, False, "Om strategisk samarbeidsutvalg (SSU) er etablert (tom: ikke oppgitt).", YES_NO, added=True),
+        _c("Faglige samarbeidsutvalg", "professional_councils", Kind.YES_NO, False, "Om faglige samarbeidsutvalg (FSU) er etablert (tom: ikke oppgitt).", YES_NO, added=True),
+        _c("Nettside", "website", Kind.TEXT, False, "Adressen til helsefellesskapets nettside, f.eks. https://… (tom: ikke oppgitt).", added=True),
     ),
     "Én rad per helsefellesskap per rapporteringsår.",
 )

@@ -131,7 +131,7 @@ def test_source_line_and_note_are_text_under_the_figure_not_in_the_image(tmp_pat
         assert words not in drawn
     assert _under_the_figure(fig) == (
         "Figuren viser Norge og de 2 laveste og 3 høyeste av 19 helsefellesskap etter siste verdi. "
-        "Verdiaksen starter på 25,0 døgn, ikke på null. Kilde: NPR. Tall for 2022 er illustrative (eksempeldata)."
+        "Verdiaksen starter på 25,0\u00a0døgn, ikke på null. Kilde: NPR. Tall for 2022 er illustrative (eksempeldata)."
     )
     assert "Kilde" not in fig.alt_text
 
@@ -184,7 +184,7 @@ def test_a_line_starts_at_zero_when_the_data_fill_half_the_height_from_there(tmp
 def test_a_line_far_from_zero_has_a_cut_axis_and_says_so(tmp_path):
     values = _values([("2013", 58.0), ("2019", 57.0), ("2021", 55.0)], source="illustrativ (eksempeldata)")
     fig = render_indicator_figure(_ind(target=None, unit="prosent"), values, tmp_path)
-    assert fig.note == "Verdiaksen starter på 54,0 %, ikke på null."
+    assert fig.note == "Verdiaksen starter på 54,0\u00a0%, ikke på null."
     assert _ticks(_svg(fig.svg), "y")[0][1] == "54,0"
     assert _under_the_figure(fig) == ("Verdiaksen starter på 54,0 %, ikke på null. "
                                       "Kilde: NPR. Alle tallene er illustrative (eksempeldata).")

@@ -69,6 +69,24 @@ def test_missing_unknown_and_duplicate_columns(tmp_path):
     assert "oppdrag.xlsx › Oppdrag › rad 1: kolonnen «Trend» mangler" in msgs
 
 
+def test_a_workbook_made_before_a_column_was_added_still_loads(tmp_path):
+    """Last year's helsefellesskap.xlsx has no SSU, FSU or Nettside column: warned, not refused."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in ("oppdrag.xlsx", "indikatorer.xlsx", "helsefellesskap.xlsx"):
+        (folder / name).write_bytes((ROOT / "data" / name).read_bytes())
+    wb = openpyxl.load_workbook(folder / "helsefellesskap.xlsx")
+    ws = wb["Status"]
+    for header in ("Nettside", "Faglige samarbeidsutvalg", "Strategisk samarbeidsutvalg"):
+        ws.delete_cols(next(c.column for c in ws[1] if c.value == header))
+    wb.save(folder / "helsefellesskap.xlsx")
+    ds, problems = load_dataset(folder)
+    assert problems.errors == []
+    warnings = [str(p) for p in problems.warnings]
+    assert any("kolonnen «Nettside» mangler (den er ny i år)" in w for w in warnings)
+    assert ds.partnership_status and all(s.website is None for s in ds.partnership_status)
+
+
 def test_duplicate_id_within_a_year(tmp_path):
     rows = valid_rows()
     rows["Oppdrag"].append(assignment(title="Kopi"))

@@ -55,7 +55,8 @@ local front_matter = {
     local front = pandoc.Blocks({})
     if colophon ~= nil then
       front:insert(raw("#nhsp-kolofon["))
-      front:extend(colophon.content)
+      -- its own page now: its heading is a top-level one (a tagged PDF starts with level 1)
+      front:extend(colophon.content:walk({ Header = function(h) h.level = 1; return h end }))
       front:insert(raw("]"))
     end
     front:insert(raw("#nhsp-innhold()"))
