@@ -186,7 +186,7 @@ def test_a_line_far_from_zero_has_a_cut_axis_and_says_so(tmp_path):
     fig = render_indicator_figure(_ind(target=None, unit="prosent"), values, tmp_path)
     assert fig.note == "Verdiaksen starter på 54,0\u00a0%, ikke på null."
     assert _ticks(_svg(fig.svg), "y")[0][1] == "54,0"
-    assert _under_the_figure(fig) == ("Verdiaksen starter på 54,0 %, ikke på null. "
+    assert _under_the_figure(fig) == ("Verdiaksen starter på 54,0\u00a0%, ikke på null. "
                                       "Kilde: NPR. Alle tallene er illustrative (eksempeldata).")
 
 
