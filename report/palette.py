@@ -1,4 +1,7 @@
-"""Colours of the house style, shared by figures, HTML and DOCX.
+"""Colours of the house style, shared by figures, HTML and DOCX: change them here.
+
+The website's theme `nhsp.scss` repeats the values it uses, each marked `// palette.NAME`;
+tests/test_html.py fails when the two differ.
 
 Line and bar colours keep at least 3:1 contrast against white (afcharts' palette);
 cell fills are light enough for black text at 4.5:1. Colour never carries meaning
@@ -9,6 +12,12 @@ SERIES = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 TARGET = "#3D3D3D"   # target line, drawn dashed and labelled "Mål"
 TEXT = "#0B0C0C"
 GRID = "#BFC1C3"
+
+# The website: links, headings, the active chapter and the focus ring in Helsedirektoratet's
+# dark petrol blue (8.8:1 on white); boxes and table headers on a light tint of it.
+PRIMARY = "#025169"
+PRIMARY_DARK = "#013A4B"   # links when pointed at
+PRIMARY_TINT = "#E6F0F3"
 
 # Fills for the progress colour and status cells (word kept in the cell).
 COLOUR_FILLS = {"grønn": "CDE9D6", "gul": "FFEFB3", "rød": "F7C6C7"}
