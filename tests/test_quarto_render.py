@@ -22,19 +22,11 @@ pytestmark = pytest.mark.skipif(find_quarto() is None, reason="quarto er ikke in
 
 ROOT = Path(__file__).resolve().parent.parent
 RAPPORT = str(Path(sys.executable).parent / "rapport")
+# `rendered` (conftest.py): one `rapport bygg` of the sample, shared with tests/test_html.py
 
 
 def _bygg(project):
     return subprocess.run([RAPPORT, "bygg"], cwd=project, capture_output=True, text=True, timeout=1200)
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    from conftest import copy_project
-
-    project = copy_project(tmp_path_factory.mktemp("quarto") / "prosjekt")
-    result = _bygg(project)
-    return project, result
 
 
 def _one(project, pattern):

@@ -1,6 +1,6 @@
 """Quarto's page furniture finished for every reader: landmarks named in bokmål, previous/next
-links whose name holds what they show, tables that scroll inside their own region, and the
-numbers workbook in the «Last ned» menu. Works on the pages Quarto writes (see tests/fixtures/html)."""
+links whose name holds what they show, callout kinds apart from their titles, tables that scroll
+inside their own region, and the numbers workbook in the «Last ned» menu. Works on the pages Quarto writes (see tests/fixtures/html)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def finish_page(page: str, workbook_href: str | None = None) -> str:
             edits += _pager_link(page, element)
         elif element.tag == "table":
             edits += _scroll_region(page, elements, element)
+        elif element.tag == "span" and element.has_class("screen-reader-only"):
+            edits += _callout_kind(page, element)
         elif element.tag == "ul" and element.has_class("dropdown-menu"):
             edits += _downloads(page, elements, element, workbook_href)
     return apply(page, edits)
@@ -71,6 +73,12 @@ def _pager_link(page: str, link: Element) -> list[tuple[int, int, str]]:
         return []
     prefix = next((p for c, p in _PAGER.items() if link.parent.has_class(c)), "")
     return [(link.start, link.inner, start_tag(link, aria_label=None) + f'<span class="visually-hidden">{prefix}</span>')]
+
+
+def _callout_kind(page: str, span: Element) -> list[tuple[int, int, str]]:
+    """A callout's kind («Merknad») runs into its title for a screen reader: «MerknadEksempel»."""
+    kind = page[span.inner:span.close]
+    return [] if kind.endswith(": ") or not kind.strip() else [(span.inner, span.close, kind.rstrip() + ": ")]
 
 
 def _scroll_region(page: str, elements: list[Element], table: Element) -> list[tuple[int, int, str]]:
