@@ -1,6 +1,7 @@
 """Quarto's page furniture finished for every reader: landmarks named in bokmål, previous/next
 links whose name holds what they show, callout kinds apart from their titles, tables that scroll
-inside their own region, and the numbers workbook in the «Last ned» menu. Works on the pages Quarto writes (see tests/fixtures/html)."""
+inside their own region, and the numbers workbook in the «Last ned» menu. Written for the pages
+Quarto writes (tests/fixtures/html holds some)."""
 
 from __future__ import annotations
 
@@ -31,10 +32,11 @@ def finish_page(page: str, workbook_href: str | None = None) -> str:
         if element.tag == "nav":
             edits += _name_nav(element)
         elif element.tag == "a" and element.has_class("pagination-link"):
-            edits += _pager_link(page, element)
+            edits += _pager_link(element)
         elif element.tag == "table":
             edits += _scroll_region(page, elements, element)
-        elif element.tag == "span" and element.has_class("screen-reader-only"):
+        elif element.tag == "span" and element.has_class("screen-reader-only") and element.parent \
+                and element.parent.has_class("callout-title-container"):
             edits += _callout_kind(page, element)
         elif element.tag == "ul" and element.has_class("dropdown-menu"):
             edits += _downloads(page, elements, element, workbook_href)
@@ -66,7 +68,7 @@ def _name_nav(nav: Element) -> list[tuple[int, int, str]]:
     return [(nav.start, nav.inner, start_tag(nav, aria_label=name))]
 
 
-def _pager_link(page: str, link: Element) -> list[tuple[int, int, str]]:
+def _pager_link(link: Element) -> list[tuple[int, int, str]]:
     """Quarto names the link by the chapter title alone, without the number it shows: the link's
     own text names it, after words that say where it leads."""
     if "aria-label" not in link.attrs or link.parent is None:
@@ -84,7 +86,7 @@ def _callout_kind(page: str, span: Element) -> list[tuple[int, int, str]]:
 def _scroll_region(page: str, elements: list[Element], table: Element) -> list[tuple[int, int, str]]:
     """A table wider than the page scrolls inside a region a keyboard can reach and a screen
     reader names: the table's caption, or else the heading before it."""
-    if table.parent is not None and table.parent.has_class("tabell-rulle") or table.end is None:
+    if (table.parent is not None and table.parent.has_class("tabell-rulle")) or table.end is None:
         return []
     figure = next((e for e in elements if e.tag == "figure" and table.within(e)), None)
     caption = next((e for e in elements if e.tag == "figcaption" and figure and e.within(figure)), None)
@@ -109,9 +111,10 @@ def _downloads(page: str, elements: list[Element], menu: Element, workbook_href:
         if href.endswith(".docx") and icon is not None and text_of(page, item) != _WORD_LABEL:
             edits.append((icon.end, item.close, f"\n            {_WORD_LABEL}\n            "))
     if workbook_href and workbook_href not in hrefs:
-        edits.append((menu.close, menu.close,
-                      f'    <li>\n            <a class="{html.escape(items[-1].attrs.get("class") or "dropdown-item")}" href="{html.escape(workbook_href)}">\n'
-                      f'              <i class="bi bi-file-earmark-spreadsheet pe-1"></i>\n'
-                      f'            {_WORKBOOK_LABEL}\n            </a>\n          </li>\n      '))
+        link = f'<a class="{html.escape(items[-1].attrs.get("class") or "")}" href="{html.escape(workbook_href)}">'
+        sheet = '<i class="bi bi-file-earmark-spreadsheet pe-1"></i>'
+        entry = (f"    <li>\n            {link}\n              {sheet}\n"
+                 f"            {_WORKBOOK_LABEL}\n            </a>\n          </li>\n      ")
+        edits.append((menu.close, menu.close, entry))
     return edits
 
