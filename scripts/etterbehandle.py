@@ -1,5 +1,5 @@
-"""Quarto's post-render step (see _quarto.yml): finishes every Word file Quarto wrote and puts
-the numbers behind the report (tallgrunnlag-YEAR.xlsx) next to it."""
+"""Quarto's post-render step (see _quarto.yml): finishes every Word file Quarto wrote, puts the
+numbers behind the report (tallgrunnlag-YEAR.xlsx) next to it, and finishes the web pages."""
 
 import os
 import shutil
@@ -7,23 +7,30 @@ import sys
 from pathlib import Path
 
 try:
-    from report import tallgrunnlag
     from report.build import GENERATED
     from report.config import load_config
     from report.docx.finalize import FinalizeError, finalize_docx
+    from report.html.furniture import finish_site
+    from report.tallgrunnlag import file_name
 except ImportError:
     sys.exit(f"Finner ikke rapportverktøyet i Python-installasjonen Quarto bruker ({sys.executable}).")
 
 config = load_config(Path.cwd())
-outputs = [line for line in os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines() if line.endswith(".docx")]
-for output in outputs:
+written = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines()
+output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_bok"))
+for output in [line for line in written if line.endswith(".docx")]:
     try:
         finalize_docx(Path(output), config)
     except FinalizeError as e:
         sys.exit(f"Word-filen ble ikke ferdigstilt: {e}")
     print(f"Ferdigstilte Word-filen {output}: forside, innhold, sidetall og liggende vedlegg.")
 
-workbook = Path(GENERATED) / tallgrunnlag.file_name(config.year)
-output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_bok"))
-shutil.copyfile(workbook, output_dir / workbook.name)
-print(f"La tallgrunnlaget ved siden av rapporten: {workbook.name}")
+workbook = file_name(config.year)
+shutil.copyfile(Path(GENERATED) / workbook, output_dir / workbook)
+print(f"La tallgrunnlaget ved siden av rapporten: {workbook}")
+
+# The web pages last, when every file they link to is in the output folder.
+if any(line.endswith(".html") for line in written):
+    pages = finish_site(output_dir, workbook)
+    print(f"Ferdigstilte {pages} nettsider: landemerker og lenker på bokmål, tabeller som rulles for seg, "
+          f"{workbook} under «Last ned».")

@@ -202,17 +202,11 @@ def test_generer_writes_the_sample_figures_with_the_source_once_and_years_spaced
     assert (x19 - x13) / (x21 - x19) == pytest.approx(3, rel=1e-3)
 
 
-def _luminance(hex_colour):
-    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
 @pytest.mark.parametrize("colour", palette.SERIES + [palette.TARGET])
 def test_series_colours_keep_3_to_1_contrast_against_white(colour):
-    assert (1.05) / (_luminance(colour) + 0.05) >= 3.0
+    assert palette.contrast(colour, "#FFFFFF") >= 3.0
 
 
 @pytest.mark.parametrize("fill", list(palette.COLOUR_FILLS.values()) + list(palette.STATUS_FILLS.values()))
 def test_cell_fills_keep_black_text_readable(fill):
-    assert (_luminance(fill) + 0.05) / (_luminance(palette.TEXT) + 0.05) >= 4.5
+    assert palette.contrast(fill, palette.TEXT) >= 4.5

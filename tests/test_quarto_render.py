@@ -22,19 +22,11 @@ pytestmark = pytest.mark.skipif(find_quarto() is None, reason="quarto er ikke in
 
 ROOT = Path(__file__).resolve().parent.parent
 RAPPORT = str(Path(sys.executable).parent / "rapport")
+# `rendered` (conftest.py): one `rapport bygg` of the sample, shared with tests/test_html.py
 
 
 def _bygg(project):
     return subprocess.run([RAPPORT, "bygg"], cwd=project, capture_output=True, text=True, timeout=1200)
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    from conftest import copy_project
-
-    project = copy_project(tmp_path_factory.mktemp("quarto") / "prosjekt")
-    result = _bygg(project)
-    return project, result
 
 
 def _one(project, pattern):
@@ -237,8 +229,12 @@ def test_two_builds_give_the_same_docx_and_a_failed_build_keeps_the_report(rende
     assert docx.read_bytes() == first, "the same inputs give a byte-identical Word file"
     before = {p.relative_to(project).as_posix(): p.read_bytes() for p in (project / "_bok").rglob("*") if p.is_file()}
     chapter = project / "chapters" / "oppdrag.qmd"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< blokk finnes-ikke >}}\n", encoding="utf-8")
-    failed = _bygg(project)
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text + "\n{{< blokk finnes-ikke >}}\n", encoding="utf-8")
+    try:
+        failed = _bygg(project)
+    finally:
+        chapter.write_text(text, encoding="utf-8")  # the build is shared with other tests
     assert failed.returncode != 0
     assert "Forrige versjon i _bok/ er beholdt" in failed.stderr
     after = {p.relative_to(project).as_posix(): p.read_bytes() for p in (project / "_bok").rglob("*") if p.is_file()}
