@@ -30,6 +30,7 @@ from report.workbook_cache import FOLDER as CACHE, WorkbookCache
 
 GENERATED = "_generert"
 VARIABLES = "_variables.yml"
+LOGOS = ("logo.svg", "logo.png")  # in figures/, for the PDF's cover
 BLOCK_KEYS = "blokker.json"  # in the cache folder: the key each block was made from
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
@@ -58,6 +59,9 @@ def build(root: Path) -> BuildResult:
     figures = block_gen.figure_blocks(dataset)
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config)
     variables = block_gen.variables(dataset, config)
+    logo = next((f"figures/{n}" for n in LOGOS if (root / "figures" / n).is_file()), None)
+    if logo:  # the PDF's cover shows it
+        variables["logo"] = logo
     references = find_references(root)
     problems.extend(check_references(references, block_gen.block_names(dataset, config.year), variables))
     if problems.errors:

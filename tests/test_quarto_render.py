@@ -13,6 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from pdfs import figure_alt_texts
 from report import palette, schema
 from report.config import load_config
 from report.load import load_dataset
@@ -95,17 +96,7 @@ def test_pdf_is_tagged_with_language_title_and_alt_text(rendered):
         assert bool(root.MarkInfo.Marked) and "/StructTreeRoot" in root
         assert bool(root.ViewerPreferences.DisplayDocTitle)
         assert str(pdf.docinfo.Title).startswith("Rapportering på status")
-        figures = []
-        stack = [root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, pikepdf.Dictionary):
-                if node.get("/S") == "/Figure":
-                    figures.append(str(node.get("/Alt", "")))
-                kids = node.get("/K")
-                stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
-            elif isinstance(node, pikepdf.Array):
-                stack.extend(node)
+        figures = figure_alt_texts(pdf)
     assert len(figures) >= 8 and all(alt.strip() for alt in figures)
 
 

@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 import typst
 
+from pdfs import figure_alt_texts
 from report import palette
 
 EXTENSION = Path(__file__).resolve().parent.parent / "_extensions" / "nhsp"
@@ -52,7 +53,10 @@ Tabeller.
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory):
     folder = tmp_path_factory.mktemp("typst")
-    (folder / "_variables.yml").write_text('{"aar": "2022", "dato": "19. oktober 2022"}', encoding="utf-8")
+    (folder / "_variables.yml").write_text('{"aar": "2022", "dato": "19. oktober 2022", "logo": "logo.svg"}',
+                                           encoding="utf-8")
+    (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+                                     '<rect width="40" height="20" fill="#025169"/></svg>', encoding="utf-8")
     source = "\n".join((EXTENSION / name).read_text(encoding="utf-8")
                        for name in ("numbering.typ", "typst-template.typ")) + BODY
     (folder / "bok.typ").write_text(source, encoding="utf-8")
@@ -66,6 +70,8 @@ def test_it_is_a_tagged_pdf_ua_document_in_bokmal(pdf):
         assert str(doc.Root.Lang) == "nb-NO"
         assert bool(doc.Root.ViewerPreferences.DisplayDocTitle)
         assert str(doc.docinfo.Title) == "Statusrapport"
+        alts = figure_alt_texts(doc)
+    assert "Helsedirektoratet (logo)" in alts and "En grå boks" in alts
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) er ikke installert")
@@ -93,5 +99,6 @@ def test_cover_colophon_contents_numbers_and_appendices(pdf):
 
 def test_house_colours_are_the_palette():
     template = (EXTENSION / "typst-template.typ").read_text(encoding="utf-8").upper()
-    for fill in [*palette.COLOUR_FILLS.values(), *palette.STATUS_FILLS.values(), palette.TEXT.lstrip("#")]:
+    for fill in [*palette.COLOUR_FILLS.values(), *palette.STATUS_FILLS.values(),
+                 *(c.lstrip("#") for c in (palette.TEXT, palette.GRID, palette.PRIMARY))]:
         assert f'RGB("#{fill.upper()}")' in template

@@ -18,11 +18,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from report import palette
 from report.docx.package import save_reproducibly
 
 BODY_FONT = "Calibri"
 HEADING_SIZES = {1: 18, 2: 14, 3: 12, 4: 11}
-DARK_BLUE = RGBColor(0x12, 0x43, 0x6D)
+HEADING_COLOUR = RGBColor.from_string(palette.PRIMARY.lstrip("#"))
 
 
 def _pandoc_default() -> bytes:
@@ -57,7 +58,7 @@ def write_reference_doc(path: Path) -> None:
         h.font.name = BODY_FONT
         h.font.size = Pt(size)
         h.font.bold = True
-        h.font.color.rgb = DARK_BLUE
+        h.font.color.rgb = HEADING_COLOUR
         h.paragraph_format.keep_with_next = True
     # Each chapter and each Vedlegg starts on a new page, as in the PDF.
     styles["Heading 1"].paragraph_format.page_break_before = True
