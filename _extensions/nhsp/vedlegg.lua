@@ -25,6 +25,15 @@ local function labels(inlines)
   return inlines
 end
 
+-- a reference's number, last in its link: «Vedlegg B», or «B» alone for `[-@sec-…]`
+local function xref(link)
+  local last = link.content[#link.content]
+  if link.classes:includes("quarto-xref") and last and last.t == "Str" then
+    last.text = numbered(last.text) or last.text
+    return link
+  end
+end
+
 -- the heading's number, which Quarto put before the text (Str, or Span in HTML), and the
 -- same number in the `number` attribute Pandoc writes into the HTML contents
 local function header(h)
@@ -69,6 +78,6 @@ local function page_title(meta)
 end
 
 return {
-  { Header = header, Inlines = labels },
+  { Header = header, Inlines = labels, Link = xref },
   { Meta = page_title },
 }
