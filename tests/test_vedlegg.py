@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+import yaml
 from docx import Document
 from docx.oxml.ns import qn
 
-from report.html.vedlegg import number_appendices
+from report.html import vedlegg
 from report.render import find_quarto
 from vedleggbok import WRITER, small_book
 
@@ -122,7 +123,7 @@ def test_html_navigation_is_numbered_and_nothing_else_changes(html_output):
     before = {p: p.read_text(encoding="utf-8") for p in pages}
     assert _sidebar(pages[0]) == ["1", "A", "B", "C"], "Quarto letters the appendices"
 
-    assert number_appendices(html_output) == 3
+    assert vedlegg.number_appendices(html_output) == 3
 
     for page in pages:
         after = page.read_text(encoding="utf-8")
@@ -133,9 +134,14 @@ def test_html_navigation_is_numbered_and_nothing_else_changes(html_output):
     breadcrumbs = appendix3.split('class="quarto-page-breadcrumbs"', 1)[1].split("</nav>", 1)[0]
     assert CHAPTER_NUMBER.findall(breadcrumbs) == ["3"]
     previous = appendix3.split('class="nav-page nav-page-previous"', 1)[1].split("</a>", 1)[0]
-    assert CHAPTER_NUMBER.findall(previous) == ["2"]
+    assert CHAPTER_NUMBER.findall(previous) == ["Vedlegg 2"], "not «2», which is chapter 2"
     assert WRITER in _words(re.sub(r"<[^>]+>", "", (html_output / "chapters" / "helsefellesskap.html")
                                    .read_text(encoding="utf-8")))
+
+
+def test_the_navigation_calls_appendices_what_the_book_does():
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert vedlegg.APPENDIX == config["crossref"]["appendix-title"]
 
 
 def test_search_index_crumbs_are_numbered(html_output):
@@ -144,7 +150,7 @@ def test_search_index_crumbs_are_numbered(html_output):
 
     before = json.loads((html_output / "search.json").read_text(encoding="utf-8"))
     assert appendix_crumbs(before) == {"A", "B", "C"}, "Quarto letters them"
-    number_appendices(html_output)
+    vedlegg.number_appendices(html_output)
     after = json.loads((html_output / "search.json").read_text(encoding="utf-8"))
     assert appendix_crumbs(after) == {"1", "2", "3"}
     assert [{k: v for k, v in e.items() if k != "crumbs"} for e in after] == \
@@ -152,9 +158,9 @@ def test_search_index_crumbs_are_numbered(html_output):
 
 
 def test_second_run_changes_nothing(html_output):
-    number_appendices(html_output)
+    vedlegg.number_appendices(html_output)
     files = {p: p.read_bytes() for p in html_output.rglob("*") if p.is_file()}
-    assert number_appendices(html_output) == 0
+    assert vedlegg.number_appendices(html_output) == 0
     assert {p: p.read_bytes() for p in files} == files
 
 
@@ -206,6 +212,9 @@ def test_html_says_vedlegg_1_to_3_everywhere(rendered):
         text = page.read_text(encoding="utf-8")
         assert f"<title>{title} – " in text
         assert re.search(rf'<h1 class="title">(<span [^>]*>)?{title}<', text), page.name
+    appendix1 = (out / "chapters" / "vedlegg-1-pasientgrupper.html").read_text(encoding="utf-8")
+    following = appendix1.split('class="nav-page nav-page-next"', 1)[1].split("</a>", 1)[0]
+    assert CHAPTER_NUMBER.findall(following) == ["Vedlegg 2"]
     appendix2 = _html_text(out / "chapters" / "vedlegg-2-helsefellesskap.html")
     assert "Tabell 2.1: Helsefellesskapene" in appendix2 and "2.1 Status og eksempler på arbeidet" in appendix2
     assert "2.1.4 Helse Nord" in appendix2

@@ -2,8 +2,9 @@
 
 Quarto letters the appendices. The project's filters (_extensions/nhsp/vedlegg*.lua) number
 everything Pandoc writes: headings, captions, cross-references and the page title. What is left
-is the chapter number Quarto's own code writes around the pages, `<span class="chapter-number">B</span>`
-in the sidebar, the breadcrumbs, the previous/next links and the search index's crumbs. Only
+is the chapter number Quarto's own code writes around the pages,
+`<span class="chapter-number">B</span>`, in the sidebar, the breadcrumbs, the previous/next
+links («Vedlegg 2» there, where the number stands alone) and the search index's crumbs. Only
 that markup is changed; a chapter number of a letter is always an appendix's (chapters are
 numbered 1, 2, …), so running this twice changes nothing.
 """
@@ -15,12 +16,19 @@ import re
 from pathlib import Path
 
 SEARCH_INDEX = "search.json"
+APPENDIX = "Vedlegg"  # `crossref: appendix-title` in _quarto.yml
 # pages use double quotes, the search index's crumbs single ones
 CHAPTER_NUMBER = re.compile(r"""(<span class=(["'])chapter-number\2>)([A-Z])(</span>)""")
+# the previous/next links under a page stand alone: «Vedlegg 2», not «2» (chapter 2)
+NAV_PAGE_TEXT = '<span class="nav-page-text">'
 
 
 def _numbered(text: str) -> str:
-    return CHAPTER_NUMBER.sub(lambda m: f"{m[1]}{ord(m[3]) - ord('A') + 1}{m[4]}", text)
+    def number(m: re.Match) -> str:
+        label = APPENDIX + " " if text.endswith(NAV_PAGE_TEXT, 0, m.start()) else ""
+        return f"{m[1]}{label}{ord(m[3]) - ord('A') + 1}{m[4]}"
+
+    return CHAPTER_NUMBER.sub(number, text)
 
 
 def number_appendices(output_dir: Path) -> int:
