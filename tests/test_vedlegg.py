@@ -16,6 +16,7 @@ import yaml
 from docx import Document
 from docx.oxml.ns import qn
 
+from commands import rapport
 from report.html import vedlegg
 from report.render import find_quarto
 from vedleggbok import WRITER, small_book
@@ -165,6 +166,7 @@ def test_second_run_changes_nothing(html_output):
 
 
 def test_post_render_script_numbers_the_html_as_quarto_runs_it(project, html_output):
+    assert rapport(project, "generer").returncode == 0  # what Quarto runs before (pre-render)
     env = {**os.environ, "QUARTO_PROJECT_OUTPUT_DIR": str(html_output),
            "QUARTO_PROJECT_OUTPUT_FILES": "\n".join(str(p) for p in html_output.rglob("*.html"))}
     result = subprocess.run([sys.executable, "scripts/etterbehandle.py"], cwd=project, env=env,

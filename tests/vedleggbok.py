@@ -32,7 +32,8 @@ def small_book(dest: Path) -> Path:
     config = yaml.safe_load(quarto.read_text(encoding="utf-8"))
     config["book"]["chapters"] = ["index.qmd", "chapters/helsefellesskap.qmd"]
     config["book"]["appendices"] = APPENDICES
-    config["format"]["typst"]["keep-typ"] = True
+    [typst] = [name for name in config["format"] if "typst" in name]  # Quarto's or the project's own
+    config["format"][typst]["keep-typ"] = True
     quarto.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     chapters = project / "chapters"
     _edit(chapters / "helsefellesskap.qmd", "\n## ", f"\n{REFERENCES} {WRITER}\n\n## ")
