@@ -11,6 +11,7 @@ try:
     from report.config import load_config
     from report.docx.finalize import FinalizeError, finalize_docx
     from report.html.furniture import finish_site
+    from report.html.vedlegg import number_appendices
     from report.tallgrunnlag import file_name
 except ImportError:
     sys.exit(f"Finner ikke rapportverktøyet i Python-installasjonen Quarto bruker ({sys.executable}).")
@@ -29,8 +30,10 @@ workbook = file_name(config.year)
 shutil.copyfile(Path(GENERATED) / workbook, output_dir / workbook)
 print(f"La tallgrunnlaget ved siden av rapporten: {workbook}")
 
-# The web pages last, when every file they link to is in the output folder.
+# The web pages last, when every file they link to is in the output folder: first the appendix
+# numbers in Quarto's navigation, then the furniture (which reads the numbers the page shows).
 if any(line.endswith(".html") for line in written):
+    number_appendices(output_dir)
     pages = finish_site(output_dir, workbook)
-    print(f"Ferdigstilte {pages} nettsider: landemerker og lenker på bokmål, tabeller som rulles for seg, "
-          f"{workbook} under «Last ned».")
+    print(f"Ferdigstilte {pages} nettsider: vedleggene nummerert, landemerker og lenker på bokmål, "
+          f"tabeller som rulles for seg, {workbook} under «Last ned».")

@@ -1,0 +1,1 @@
+"""HTML output: post-render finishing of the pages Quarto wrote."""
