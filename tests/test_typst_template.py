@@ -24,7 +24,7 @@ Forordet.
 
 = Oppdrag
 <sec-oppdrag>
-Se #ref(<sec-status>, supplement: [Vedlegg]) og #ref(<tbl-a>, supplement: [Tabell]).
+Se #ref(<sec-status>, supplement: [Vedlegg]) og #ref(<tbl-a>, supplement: [Tabell]), og vedlegg #ref(<sec-status>, supplement: []).
 
 #figure([
 #table(columns: (50%, 50%), align: (left, left),
@@ -82,7 +82,7 @@ def test_cover_colophon_contents_numbers_and_appendices(pdf):
     assert pages[1][0].startswith("Om rapporten")
     assert pages[2][0] == "Innhold" and any(re.match(r"Vedlegg 1\s+Status per helsefellesskap", ln) for ln in pages[2])
     whole = "\n".join(ln for p in pages for ln in p)
-    assert "Se Vedlegg 1 og Tabell 1.1." in whole
+    assert "Se Vedlegg 1 og Tabell 1.1, og vedlegg 1." in whole
     assert re.search(r"^Vedlegg 1: Status per helsefellesskap", whole, re.M)
     assert re.search(r"^Vedlegg 2: Enkeltoppdrag", whole, re.M)
     assert re.search(r"^1\.1 Helse Nord", whole, re.M)
