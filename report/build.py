@@ -68,6 +68,7 @@ def build(root: Path) -> BuildResult:
         raise DataError(problems)
 
     wanted = sorted({r.name for r in references if r.kind == "blokk" and r.name in figures})
+    workbook = f"{GENERATED}/{tallgrunnlag.file_name(config.year)}"  # Quarto copies it with the pages
     with _build_lock(root):
         tmp = Path(tempfile.mkdtemp(prefix=f".{GENERATED}-", dir=root))
         try:
@@ -76,7 +77,8 @@ def build(root: Path) -> BuildResult:
                 previous=root / GENERATED / "figurer",
             )
             for name, figure in zip(wanted, drawn):
-                blocks[name] = block_gen.figure_block(figure, f"{GENERATED}/figurer")
+                blocks[name] = block_gen.figure_block(figure, f"{GENERATED}/figurer", workbook,
+                                                      tallgrunnlag.sheet_name(figure.id))
             _write_blocks(tmp / "blokker", blocks)
             (tmp / "manifest.json").write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

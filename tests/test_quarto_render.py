@@ -103,11 +103,13 @@ def test_pdf_is_tagged_with_language_title_and_alt_text(rendered):
 class _Images(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.sources = []
+        self.sources, self.workbooks = [], []
 
     def handle_starttag(self, tag, attrs):
         if tag == "img":
             self.sources.append(dict(attrs).get("src", ""))
+        if tag == "a" and dict(attrs).get("href", "").endswith(".xlsx"):
+            self.workbooks.append(dict(attrs)["href"])
 
 
 def test_every_html_image_exists(rendered):
@@ -122,6 +124,23 @@ def test_every_html_image_exists(rendered):
             assert (page.parent / src.split("#")[0]).resolve().is_file(), (page.name, src)
             seen += 1
     assert seen >= 8, "the sample's figures are in the HTML"
+
+
+def test_every_figure_links_to_its_numbers_on_the_web_page_only(rendered):
+    project, _ = rendered
+    links = 0
+    for page in (project / "_bok" / "chapters").glob("*.html"):
+        parser = _Images()
+        text = page.read_text(encoding="utf-8")
+        parser.feed(text)
+        for href in parser.workbooks:
+            assert (page.parent / href).resolve().is_file(), (page.name, href)
+        links += text.count(">Last ned tallene</a> (arket «Figur ")
+    assert links >= 8
+    docx = " ".join(t.text or "" for t in Document(_one(project, "*.docx")).element.body.iter(qn("w:t")))
+    assert "Last ned tallene" not in docx
+    if shutil.which("pdftotext"):
+        assert "Last ned tallene" not in "\n".join(ln for page in _pdf_pages(project) for ln in page)
 
 
 def test_every_assignment_is_in_every_format(rendered):

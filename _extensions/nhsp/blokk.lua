@@ -5,14 +5,24 @@ local function project_dir()
   return (quarto.project and quarto.project.directory) or pandoc.system.get_working_directory()
 end
 
--- Image paths in blocks are relative to the project root; chapters live in subfolders.
-local function rebase_images(blocks, root)
+-- Image and file-link paths in blocks are relative to the project root; chapters live in
+-- subfolders.
+local function rebase_paths(blocks, root)
   local input_dir = pandoc.path.directory(quarto.doc.input_file)
   local prefix = pandoc.path.make_relative(root, input_dir, true)
+  local function rebase(path)
+    return pandoc.path.normalize(pandoc.path.join({ prefix, path }))
+  end
   return blocks:walk({
     Image = function(img)
-      img.src = pandoc.path.normalize(pandoc.path.join({ prefix, img.src }))
+      img.src = rebase(img.src)
       return img
+    end,
+    Link = function(link)
+      if not link.target:match("^%a[%w+.-]*:") and not link.target:match("^#") then
+        link.target = rebase(link.target)
+      end
+      return link
     end,
   })
 end
@@ -34,6 +44,6 @@ return {
     file:close()
     -- The document's reader options, so `default-image-extension` (svg, png) reaches the
     -- figures here as it does in the chapters.
-    return rebase_images(pandoc.read(text, "markdown", PANDOC_READER_OPTIONS).blocks, root)
+    return rebase_paths(pandoc.read(text, "markdown", PANDOC_READER_OPTIONS).blocks, root)
   end,
 }
