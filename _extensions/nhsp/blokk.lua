@@ -5,9 +5,9 @@ local function project_dir()
   return (quarto.project and quarto.project.directory) or pandoc.system.get_working_directory()
 end
 
--- Image and file-link paths in blocks are relative to the project root; chapters live in
--- subfolders.
-local function rebase_paths(blocks, root)
+-- Image and file-link paths in blocks are relative to the project root (chapters live in
+-- subfolders), and parts marked `.bare-nettside` are for the web page only.
+local function fit_to_document(blocks, root)
   local input_dir = pandoc.path.directory(quarto.doc.input_file)
   local prefix = pandoc.path.make_relative(root, input_dir, true)
   local function rebase(path)
@@ -17,6 +17,12 @@ local function rebase_paths(blocks, root)
     Image = function(img)
       img.src = rebase(img.src)
       return img
+    end,
+    -- Quarto resolves content-visible divs before shortcodes run, so this is done here
+    Div = function(div)
+      if div.classes:includes("bare-nettside") and not quarto.doc.is_format("html") then
+        return {}
+      end
     end,
     Link = function(link)
       if not link.target:match("^%a[%w+.-]*:") and not link.target:match("^#") then
@@ -44,6 +50,6 @@ return {
     file:close()
     -- The document's reader options, so `default-image-extension` (svg, png) reaches the
     -- figures here as it does in the chapters.
-    return rebase_paths(pandoc.read(text, "markdown", PANDOC_READER_OPTIONS).blocks, root)
+    return fit_to_document(pandoc.read(text, "markdown", PANDOC_READER_OPTIONS).blocks, root)
   end,
 }
