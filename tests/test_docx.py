@@ -110,6 +110,21 @@ def test_appendix7_tables_share_widths_that_fill_the_landscape_page(docx_path):
         for p in t.iter(qn("w:p")):
             if p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None:
                 assert p.find(f"{qn('w:pPr')}/{qn('w:ind')}").get(qn("w:left")) == "170"
+        # long words hyphenated in the cells, the header words whole
+        header, body = t.findall(qn("w:tr"))
+        hyphens = qn("w:pPr") + "/" + qn("w:suppressAutoHyphens")
+        assert {p.find(hyphens).get(qn("w:val")) for p in header.iter(qn("w:p"))} == {"true"}
+        assert {p.find(hyphens).get(qn("w:val")) for p in body.iter(qn("w:p"))} == {"false"}
+
+
+def test_settings_allow_hyphenation_and_update_fields_in_the_schema_order(docx_path):
+    import zipfile
+
+    with zipfile.ZipFile(docx_path) as z:
+        settings = z.read("word/settings.xml").decode()
+    tags = [t for t in __import__("re").findall(r"<w:(\w+)", settings) if t != "settings"]
+    assert tags.index("defaultTabStop") < tags.index("autoHyphenation") < tags.index("characterSpacingControl")
+    assert tags.index("updateFields") < tags.index("rsids")
 
 
 def test_cover_contents_and_core_properties(docx_path):
@@ -139,7 +154,7 @@ def test_a_picture_without_alt_text_stops_it_and_leaves_the_input_untouched(proj
     next(doc.element.body.iter(qn("wp:docPr"))).set("descr", "")
     doc.save(path)
     before = path.read_bytes()
-    with pytest.raises(FinalizeError, match="1 bilde.* uten alternativ tekst: bildet etter overskriften «.*Aktiviteter"):
+    with pytest.raises(FinalizeError, match="1 bilde.* uten alternativ tekst: bildet etter overskriften «2.2 Utviklingen i tall»"):
         finalize_docx(path, load_config(project))
     assert path.read_bytes() == before
 

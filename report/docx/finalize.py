@@ -32,6 +32,46 @@ A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.5)
 
 
+# The settings that come after these two in the schema's order (CT_Settings).
+_SETTINGS_TAIL = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
+_SETTINGS_AFTER = {
+    "w:updateFields": _SETTINGS_TAIL,
+    "w:autoHyphenation": (
+        "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps", "w:showEnvelope",
+        "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle", "w:evenAndOddHeaders",
+        "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets",
+        "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery",
+        "w:displayVerticalDrawingGridEvery", "w:doNotUseMarginsForDrawingGridOrigin",
+        "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin", "w:doNotShadeFormData",
+        "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne", "w:strictFirstAndLastChars",
+        "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture", "w:doNotValidateAgainstSchema",
+        "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml",
+        "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags",
+        "w:alwaysMergeEmptyNamespace", "w:updateFields", *_SETTINGS_TAIL,
+    ),
+}
+# What comes after w:suppressAutoHyphens in a paragraph's properties (CT_PPrBase).
+_PPR_AFTER_HYPHENS = (
+    "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+
+
+def allow_hyphens(p_pr, allow: bool) -> None:
+    """Let Word hyphenate the paragraph (or not), whatever its style says."""
+    for old in p_pr.findall(qn("w:suppressAutoHyphens")):
+        p_pr.remove(old)
+    p_pr.insert_element_before(_el("w:suppressAutoHyphens", **{"w:val": "false" if allow else "true"}),
+                               *_PPR_AFTER_HYPHENS)
+
+
 class FinalizeError(Exception):
     pass
 
@@ -92,8 +132,10 @@ def finalize_docx(path: Path, config: Config) -> None:
         if _header_texts(table) == appendix7:
             _compact_table(table, A4[1] - 2 * MARGIN)
     settings = doc.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        settings.append(_el("w:updateFields", **{"w:val": "true"}))
+    # Word hyphenates only where a paragraph allows it (Vedlegg 7's cells, see _compact_table)
+    for tag in ("w:autoHyphenation", "w:updateFields"):
+        if settings.find(qn(tag)) is None:
+            settings.insert_element_before(_el(tag, **{"w:val": "true"}), *_SETTINGS_AFTER[tag])
     _core_properties(doc, config)
     save_reproducibly(doc, path)
 
@@ -244,7 +286,8 @@ def _shade_overview(table) -> None:
 
 def _compact_table(table, text_width) -> None:
     """Vedlegg 7: the columns' relative widths (from the generated table) over the landscape
-    text width, small type, and bullet lists indented by a little instead of 720 twips."""
+    text width, small type, bullet lists indented by a little instead of 720 twips, and
+    hyphenation in the cells below the header."""
     cols = table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
     weights = [int(c.get(qn("w:w"), "1")) for c in cols]
     total = Length(text_width).twips
@@ -259,11 +302,14 @@ def _compact_table(table, text_width) -> None:
     for row in table.findall(qn("w:tr")):
         for tc, w in zip(row.findall(qn("w:tc")), widths):
             _set_cell_property(tc, _el("w:tcW", **{"w:w": str(w), "w:type": "dxa"}), first=True)
+    header = table.find(qn("w:tr"))
     for p in table.iter(qn("w:p")):
-        p_pr = p.pPr
-        if p_pr is not None and p_pr.numPr is not None:
+        p_pr = p.get_or_add_pPr()
+        if p_pr.numPr is not None:
             ind = p_pr.get_or_add_ind()
             ind.left, ind.hanging = Twips(170), Twips(170)
+        # long words hyphenated (bokmål) rather than broken anywhere; the header words whole
+        allow_hyphens(p_pr, allow=header not in p.iterancestors(qn("w:tr")))
     for run in table.iter(qn("w:r")):
         run.get_or_add_rPr().sz_val = Pt(8.5)
 

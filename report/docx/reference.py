@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from report import palette
+from report.docx.finalize import allow_hyphens
 from report.docx.package import save_reproducibly
 
 BODY_FONT = "Calibri"
@@ -48,6 +49,8 @@ def write_reference_doc(path: Path) -> None:
     normal = styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = Pt(11)
+    # no hyphenation in running text; finalize allows it in Vedlegg 7's narrow cells
+    allow_hyphens(normal.element.get_or_add_pPr(), allow=False)
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     _set_language(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
     for style in styles:
