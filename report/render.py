@@ -63,7 +63,7 @@ def render(root: Path) -> int:
               f"Lukk filer fra {OUTPUT}/ som er åpne (PDF, Word), og kjør «rapport bygg» på nytt.{kept}",
               file=sys.stderr)
         return 1
-    outputs = sorted(p.name for p in (root / OUTPUT).glob("*") if p.suffix in {".html", ".pdf", ".docx"})
+    outputs = sorted(p.name for p in (root / OUTPUT).glob("*") if p.suffix in {".html", ".pdf", ".docx", ".xlsx"})
     print(f"Ferdig. Rapporten ligger i {OUTPUT}/: " + ", ".join(outputs))
     return 0
 
