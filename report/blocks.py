@@ -23,7 +23,7 @@ from report.changes import (
 from report.config import Config
 from report.markdown import Markdown, blocks as md_blocks, inline
 from report.model import Assignment, Dataset, Indicator, IndicatorValue, Partnership, PartnershipStatus
-from report.norsk import NBSP, format_date, format_date_short, format_number, format_period
+from report.norsk import NBSP, format_date, format_date_short, format_number, format_period, join_and
 from report.references import MISSING
 from report.tables import fitting_columns, grid_table, pipe_table
 
@@ -312,13 +312,14 @@ def _assignment_counts(items: list[Assignment]) -> dict[str, str]:
     }
 
 
-def _indicator_counts(dataset: Dataset, indicators: list[Indicator]) -> dict[str, str]:
-    moves = [m for i in indicators if (m := indicator_move(dataset, i))]
-    c = count_verdicts(moves)
+def _indicator_counts(dataset: Dataset, indicators: list[Indicator],
+                      moves: dict[str, IndicatorMove | None]) -> dict[str, str]:
+    compared = [m for i in indicators if (m := moves[i.id])]
+    c = count_verdicts(compared)
     right = c["med_retning"]
     return {
         "med_verdier": format_number(sum(bool(dataset.values_for(i.id)) for i in indicators)),
-        "sammenlignet": format_number(len(moves)),
+        "sammenlignet": format_number(len(compared)),
         "med_retning": format_number(right),
         **{_key(v): format_number(c[v]) for v in VERDICTS},
         "riktig_retning": (f"{format_number(c['bedre'])} av {format_number(right)} {_plural(right)} i riktig retning"
@@ -326,12 +327,7 @@ def _indicator_counts(dataset: Dataset, indicators: list[Indicator]) -> dict[str
     }
 
 
-def _names(names: list[str]) -> str:
-    """['A', 'B', 'C'] → 'A, B og C'."""
-    return " og ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "ingen"
-
-
-def _indicator_variables(dataset: Dataset, ind: Indicator) -> dict[str, str]:
+def _indicator_variables(dataset: Dataset, ind: Indicator, move: IndicatorMove | None) -> dict[str, str]:
     def fmt(value: float) -> str:
         return format_value(value, ind.decimals, ind.unit)
 
@@ -347,7 +343,6 @@ def _indicator_variables(dataset: Dataset, ind: Indicator) -> dict[str, str]:
         met = ind.target_met(latest.value)
         if met is not None:
             out["maal_naadd"] = "nådd" if met else "ikke nådd"
-    move = indicator_move(dataset, ind)
     if move:
         before, now = move.previous.value, move.latest.value
         percent = "prosent" in ind.unit  # a change in a share is in points, never in per cent of it
@@ -365,7 +360,7 @@ def _indicator_variables(dataset: Dataset, ind: Indicator) -> dict[str, str]:
         if ind.target_met(low.value) is not None:
             met = [v.geo for v in sorted(regions, key=lambda v: v.geo) if ind.target_met(v.value)]
             out.update(regioner_naadd=f"{format_number(len(met))} av {format_number(len(regions))}",
-                       regioner_naadd_navn=_names(met))
+                       regioner_naadd_navn=join_and(met) if met else "ingen")
     return {k: inline(v) for k, v in out.items()}
 
 
@@ -375,6 +370,7 @@ def variables(dataset: Dataset, config: Config) -> dict:
     assignments = dataset.assignments_for(year)
     status = dataset.status_for(year)
     indicators = list(dataset.indicators.values())
+    moves = {i.id: indicator_move(dataset, i) for i in indicators}  # each indicator's once
     established = sum(s.established for s in status)
     secretariat = sum(s.secretariat for s in status)
     return {
@@ -387,8 +383,8 @@ def variables(dataset: Dataset, config: Config) -> dict:
                for area in schema.AREAS},
         },
         "indikatorer": {
-            **_indicator_counts(dataset, indicators),
-            **{schema.area_slug(area): _indicator_counts(dataset, [i for i in indicators if i.area == area])
+            **_indicator_counts(dataset, indicators, moves),
+            **{schema.area_slug(area): _indicator_counts(dataset, [i for i in indicators if i.area == area], moves)
                for area in schema.AREAS},
         },
         "helsefellesskap": {
@@ -398,6 +394,6 @@ def variables(dataset: Dataset, config: Config) -> dict:
             "sekretariat": format_number(secretariat),
             "uten_sekretariat": format_number(len(status) - secretariat),
         },
-        "indikator": {i.id: _indicator_variables(dataset, i) for i in indicators},
+        "indikator": {i.id: _indicator_variables(dataset, i, moves[i.id]) for i in indicators},
         "figur": {i.id: {"tekst": inline(f"{i.name} ({i.unit})")} for i in indicators},
     }

@@ -9,10 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 from report import schema
+from report.blocks import block_names, variables
 from report.config import Config, load_config
 from report.load import load_dataset
 from report.model import Dataset
-from report.blocks import block_names, variables
 from report.references import check_references, find_placeholders, find_references, flatten
 
 
@@ -36,8 +36,6 @@ def summary(dataset: Dataset, year: int) -> list[str]:
 
 def variable_lines(dataset: Dataset, config: Config, wanted: str = "") -> list[str]:
     """Each variable whose name holds `wanted`, with its value as the report shows it."""
-    from report.blocks import variables
-
     values = {name: re.sub(r"\\(.)", r"\1", value)  # the markdown escapes, taken off for reading
               for name, value in flatten(variables(dataset, config)).items() if wanted.casefold() in name.casefold()}
     width = max(map(len, values), default=0)

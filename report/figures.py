@@ -22,7 +22,7 @@ from pathlib import Path
 from report import palette
 from report.blocks import code_digest, format_value
 from report.model import Indicator, IndicatorValue
-from report.norsk import format_number
+from report.norsk import format_number, join_and
 
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1))]
@@ -81,11 +81,6 @@ def shown_series(values: list[IndicatorValue]) -> tuple[dict[str, list[Indicator
     return chosen, note
 
 
-def _listing(items: list[str]) -> str:
-    """["a", "b", "c"] → "a, b og c"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
-
-
 def source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
     """"Kilde: NPR." and which numbers are illustrative (made up for the sample data), if any."""
     sources = sorted({v.source or indicator.source for v in values})
@@ -96,7 +91,7 @@ def source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
         line += " Alle tallene er illustrative (eksempeldata)."
     elif made_up:
         periods = sorted({v.period for v in made_up}, key=lambda p: p.midpoint)
-        line += f" Tall for {_listing([p.label for p in periods])} er illustrative (eksempeldata)."
+        line += f" Tall for {join_and([p.label for p in periods])} er illustrative (eksempeldata)."
     return line
 
 
@@ -109,7 +104,7 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
     if len(geos) > MAX_SERIES:
         where = f"{len(geos)} geografier"
     else:
-        where = _listing(geos)
+        where = join_and(geos)
     unit = indicator.unit
     name = indicator.name[0].lower() + indicator.name[1:] if indicator.name[1:2].islower() else indicator.name
     text = f"{kind} over {name}, i {unit}, for {where} {span}."

@@ -10,8 +10,8 @@ MESSAGES = {
     "missing_sheet": "arket «{sheet}» mangler",
     "hidden_sheet": "skjult ark ignoreres",
     "missing_column": "kolonnen «{header}» mangler",
-    "missing_added_column": "kolonnen «{header}» mangler (den er ny i år); feltet står tomt i rapporten til "
-                            "kolonnen er lagt til",
+    "missing_added_column": "kolonnen «{header}» mangler (den er ny i år); feltet står tomt i rapporten. "
+                            "Legg kolonnen til etter de andre (se arket Veiledning) for å få den med",
     "unknown_column": "ukjent kolonne «{header}» (kolonnene skal være: {expected})",
     "unknown_columns": "{count} ukjente kolonner ({first}–{last}); kolonnene skal være: {expected}",
     "duplicate_column": "kolonnen «{header}» finnes to ganger (også i {other})",

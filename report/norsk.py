@@ -29,6 +29,11 @@ def format_date_short(d: dt.date) -> str:
     return d.strftime("%d.%m.%Y")
 
 
+def join_and(items: list[str]) -> str:
+    """["a", "b", "c"] → "a, b og c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def format_period(period) -> str:
     """A period (report.periods.Period) as prose writes it: '2022', '1. tertial 2022',
     '2. halvår 2020', '3. kvartal 2022', 'mars 2022', '2019–2021', '1. mai 2022'."""

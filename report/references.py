@@ -78,7 +78,9 @@ def check_references(refs: list[Reference], blocks: set[str], variables: dict) -
     for ref in refs:
         if ref.kind == "var" and values.get(ref.name) == MISSING:
             problems.warning(ref.file, None, f"linje {ref.line}",
-                             f"variabelen «{ref.name}» har ingen verdi i dataene og vises som «{MISSING}».")
+                             f"variabelen «{ref.name}» har ingen verdi i dataene og vises som «{MISSING}». "
+                             "Legg inn tallet i regnearket, eller bruk en variabel med verdi "
+                             "(rapport sjekk --variabler).")
         if ref.name in known[ref.kind]:
             continue
         close = _close(ref.name, known[ref.kind])

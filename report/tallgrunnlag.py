@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from report import palette, schema
 from report.blocks import by_area, format_value
 from report.config import Config
+from report.files import write_atomically
 from report.figures import shown_series, source_line
 from report.model import Dataset, Indicator
 from report.norsk import format_date_short
@@ -86,15 +86,7 @@ def write_tallgrunnlag(dataset: Dataset, config: Config, indicators: list[Indica
     wb.properties.title = f"Tallgrunnlag {config.year}: {config.title}"
     wb.properties.creator = wb.properties.lastModifiedBy = config.author
     wb.properties.language = "nb-NO"
-    data = workbook_bytes(wb, dt.datetime.combine(config.date, dt.time()))
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, workbook_bytes(wb, dt.datetime.combine(config.date, dt.time())))
 
 
 def _check_unique_names(indicators: list[Indicator]) -> None:

@@ -28,6 +28,7 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.writer.excel import ExcelWriter
 
 from report import schema
+from report.files import write_atomically
 from report.schema import Kind
 
 VALIDATED_ROWS = 5000
@@ -54,9 +55,7 @@ def write_workbook(path: Path, book: schema.Workbook, rows: dict[str, list[dict]
     wb.properties.creator = "Helsedirektoratet"
     for name, value in (properties or {}).items():
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(workbook_bytes(wb, created))
-    tmp.replace(path)
+    write_atomically(path, workbook_bytes(wb, created))
 
 
 # openpyxl's warnings about what it drops, in the writer's words

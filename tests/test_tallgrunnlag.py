@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -213,7 +214,7 @@ def test_same_data_gives_the_same_bytes_and_nothing_is_left_half_written(sample,
     def broken(source, target):
         raise OSError("disken er full")
 
-    monkeypatch.setattr(tallgrunnlag.os, "replace", broken)
+    monkeypatch.setattr(os, "replace", broken)
     with pytest.raises(OSError):
         _write(dataset, config)
     assert path.read_bytes() == first

@@ -119,18 +119,17 @@ def finalize_docx(path: Path, config: Config) -> None:
     tables = list(body.iter(qn("w:tbl")))
     for table in tables:
         _ensure_grid(table)
-    data_tables = [t for t in tables if _is_data_table(t)]
-    for table in data_tables:
-        if _header_texts(table) == list(schema.OVERVIEW_COLUMNS):
+    appendix7 = [h for h, _ in schema.APPENDIX7_COLUMNS]
+    for table in filter(_is_data_table, tables):
+        header = _header_texts(table)
+        if header == list(schema.OVERVIEW_COLUMNS):
             _shade_overview(table)
+        elif header == appendix7:
+            _compact_table(table, A4[1] - 2 * MARGIN)
     _drop_empty_last_section(body)
     for section in doc.sections:
         _page_setup(section)
         _page_number_footer(section)
-    appendix7 = [h for h, _ in schema.APPENDIX7_COLUMNS]
-    for table in data_tables:
-        if _header_texts(table) == appendix7:
-            _compact_table(table, A4[1] - 2 * MARGIN)
     settings = doc.settings.element
     # Word hyphenates only where a paragraph allows it (Vedlegg 7's cells, see _compact_table)
     for tag in ("w:autoHyphenation", "w:updateFields"):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
+
+from report.files import write_atomically
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def save_reproducibly(doc, path: Path) -> None:
-    """Save with fixed zip timestamps, via a temporary file, replacing `path` only when done."""
+    """Save with fixed zip timestamps, replacing `path` only when done (report.files)."""
     buffer = io.BytesIO()
     doc.save(buffer)
     out = io.BytesIO()
@@ -20,6 +21,4 @@ def save_reproducibly(doc, path: Path) -> None:
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, src.read(info.filename))
-    tmp = Path(path).with_name(f".{Path(path).name}.tmp")
-    tmp.write_bytes(out.getvalue())
-    os.replace(tmp, path)
+    write_atomically(path, out.getvalue())
