@@ -17,16 +17,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from report import blocks as block_gen, schema, tallgrunnlag
-from report.config import load_config
-from report.docx.reference import write_reference_doc
-from report.figures import cached_indicator_figures
-from report.load import load_dataset
-from report.manifest import make_manifest
-from report.model import Dataset
-from report.problems import DataError, Problem
-from report.references import check_references, find_references
-from report.workbook_cache import FOLDER as CACHE, WorkbookCache
+from report.content import blocks as block_gen, tallgrunnlag
+from report.content.figures import cached_indicator_figures
+from report.content.references import check_references, find_references
+from report.content.variables import variables as make_variables
+from report.data import schema
+from report.data.cache import FOLDER as CACHE, WorkbookCache
+from report.data.config import load_config
+from report.data.load import load_dataset
+from report.data.manifest import make_manifest
+from report.data.model import Dataset
+from report.data.problems import DataError, Problem
+from report.publish.docx.reference import write_reference_doc
 
 GENERATED = "_generert"
 VARIABLES = "_variables.yml"
@@ -58,7 +60,7 @@ def build(root: Path) -> BuildResult:
     blocks, block_keys, made = _generate_blocks(dataset, config.year, manifest, root / GENERATED)
     figures = block_gen.figure_blocks(dataset)
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config)
-    variables = block_gen.variables(dataset, config)
+    variables = make_variables(dataset, config)
     logo = next((f"figures/{n}" for n in LOGOS if (root / "figures" / n).is_file()), None)
     if logo:  # the PDF's cover shows it
         variables["logo"] = logo

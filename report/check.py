@@ -8,12 +8,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from report import schema
-from report.blocks import block_names, variables
-from report.config import Config, load_config
-from report.load import load_dataset
-from report.model import Dataset
-from report.references import check_references, find_placeholders, find_references, flatten
+from report.content.blocks import block_names
+from report.content.references import check_references, find_placeholders, find_references, flatten
+from report.content.variables import variables
+from report.data import schema
+from report.data.config import Config, load_config
+from report.data.load import load_dataset
+from report.data.model import Dataset
+from report.data.problems import print_problems
 
 
 def summary(dataset: Dataset, year: int) -> list[str]:
@@ -44,7 +46,7 @@ def variable_lines(dataset: Dataset, config: Config, wanted: str = "") -> list[s
 
 def run_check(root: Path, wanted: str | None = None) -> int:
     """`wanted`: list the variables whose names hold it ("" for all) instead of the summary."""
-    from report.cli import print_problems
+
 
     config = load_config(root)
     dataset, problems = load_dataset(config.data_dir)

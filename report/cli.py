@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from report import schema
-from report.backup import FileOpen
-from report.problems import DataError, Problem
+from report.data import schema
+from report.data.problems import DataError, print_problems
+from report.workflow.backup import FileOpen
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -74,11 +74,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(problems: list[Problem], file=sys.stderr) -> None:
-    for p in problems:
-        print(f"  {p.level.value.upper()}: {p}", file=file)
-
-
 def _generate(root: Path) -> int:
     from report.build import build
 
@@ -108,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.kommando == "generer":
         return _generate(root)
     if args.kommando == "bygg":
-        from report.render import render
+        from report.publish.quarto import render
 
         return render(root)
     if args.kommando == "nytt-aar":
@@ -119,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _roll_over(root: Path, year: int) -> int:
-    from report.rollover import RolloverError, roll_over
+    from report.workflow.rollover import RolloverError, roll_over
 
     try:
         lines = roll_over(root, year)
@@ -135,7 +130,7 @@ def _roll_over(root: Path, year: int) -> int:
 
 
 def _innspill(root: Path, args) -> int:
-    from report import innspill, replies
+    from report.workflow import innspill, replies
 
     try:
         if args.steg == "lag":

@@ -31,23 +31,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from report import schema  # noqa: E402
-from report.load import load_dataset  # noqa: E402
-from report.render import PANDOC_RUNTIME  # noqa: E402
-from report.workbooks import as_row, write_workbook  # noqa: E402
+from report.data import schema  # noqa: E402
+from report.data.load import load_dataset  # noqa: E402
+from report.data.workbooks import as_row, write_workbook  # noqa: E402
+from report.publish.quarto import PANDOC_RUNTIME  # noqa: E402
 
 KOMMUNER = 356
 STEP_CODE = {
-    "a": "from report.load import load_dataset; load_dataset(Path('data'))",
+    "a": "from report.data.load import load_dataset; load_dataset(Path('data'))",
     "b": "from report.build import build; build(Path('.'))",
     "c": (
-        "import subprocess, pypandoc; from bookfiles import whole_book; src = whole_book(Path('.')); "
+        "import subprocess, pypandoc; from helpers.bookfiles import whole_book; src = whole_book(Path('.')); "
         "exe = pypandoc.get_pandoc_path(); "
         "[subprocess.run([exe, '-f', 'markdown', '-t', t, '-o', '/dev/null', '--default-image-extension=' + e, "
         "'--reference-doc=_generert/referanse.docx'], input=src, text=True, check=True) "
         "for t, e in (('docx', 'png'), ('html', 'svg'))]"
     ),
-    "d": "from report.render import render; assert render(Path('.')) == 0",  # as `rapport bygg` runs it
+    "d": "from report.publish.quarto import render; assert render(Path('.')) == 0",  # as `rapport bygg` runs it
 }
 # Each step reports its own peak memory (kB) as its last line on stderr. VmHWM is the peak of
 # the step's own memory map; ru_maxrss of a forked child would start at the size of the parent

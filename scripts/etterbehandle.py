@@ -8,11 +8,11 @@ from pathlib import Path
 
 try:
     from report.build import GENERATED
-    from report.config import load_config
-    from report.docx.finalize import FinalizeError, finalize_docx
-    from report.html.furniture import finish_site
-    from report.html.vedlegg import number_appendices
-    from report.tallgrunnlag import file_name
+    from report.content.tallgrunnlag import file_name
+    from report.data.config import load_config
+    from report.publish.docx.finalize import FinalizeError, finalize_docx
+    from report.publish.html.furniture import finish_site
+    from report.publish.html.vedlegg import number_appendices
 except ImportError:
     sys.exit(f"Finner ikke rapportverktøyet i Python-installasjonen Quarto bruker ({sys.executable}).")
 

@@ -17,11 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from report import schema  # noqa: E402
-from report.config import load_config  # noqa: E402
-from report.periods import parse_period  # noqa: E402
-from report.schema import Kind  # noqa: E402
-from report.workbooks import write_workbook  # noqa: E402
+from report.data import schema  # noqa: E402
+from report.data.config import load_config  # noqa: E402
+from report.data.periods import parse_period  # noqa: E402
+from report.data.schema import Kind  # noqa: E402
+from report.data.workbooks import write_workbook  # noqa: E402
 
 SOURCES = {
     "Oppdrag": "oppdrag.csv",

@@ -2,7 +2,7 @@
 -- * «Vedlegg»: the first appendix chapter starts the appendix numbering (Vedlegg 1, 2, …);
 -- * the colophon (a Div with class `kolofon`) moves to the page after the cover, with the
 --   contents after it;
--- * status and progress words keep their fill (spans with classes from report/palette.py).
+-- * status and progress words keep their fill (spans with classes from report/content/palette.py).
 if not quarto.doc.is_format("typst") then
   return {}
 end

@@ -1,0 +1,58 @@
+"""Norwegian (bokmål) formats for numbers and dates, as the report writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = [
+    "januar", "februar", "mars", "april", "mai", "juni",
+    "juli", "august", "september", "oktober", "november", "desember",
+]
+NBSP = "\u00a0"  # keeps "16 000" and "49,6 %" on one line
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """16000 → '16 000', 49.6 → '49,6' (space as thousands separator, decimal comma)."""
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-"):
+        text = "−" + text[1:]  # typographic minus
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def format_date(d: dt.date) -> str:
+    """date(2022, 10, 19) → '19. oktober 2022'."""
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+
+
+def format_date_short(d: dt.date) -> str:
+    """date(2022, 9, 15) → '15.09.2022'."""
+    return d.strftime("%d.%m.%Y")
+
+
+def join_and(items: list[str]) -> str:
+    """["a", "b", "c"] → "a, b og c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def format_period(period) -> str:
+    """A period (report.data.periods.Period) as prose writes it: '2022', '1. tertial 2022',
+    '2. halvår 2020', '3. kvartal 2022', 'mars 2022', '2019–2021', '1. mai 2022'."""
+    start = period.start
+    if period.kind == "date":
+        return format_date(start)
+    if period.kind == "month":
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    months = {"tertial": 4, "half": 6, "quarter": 3}.get(period.kind)
+    if months:
+        word = {"tertial": "tertial", "half": "halvår", "quarter": "kvartal"}[period.kind]
+        return f"{(start.month - 1) // months + 1}. {word} {start.year}"
+    return period.label
+
+
+def format_value(value: float, decimals: int, unit: str) -> str:
+    """49.6, 'prosent' → '49,6 %'; 16000, 'antall pasienter' → '16 000 pasienter' (no line break inside)."""
+    number = format_number(value, decimals)
+    short = {"prosent": "%", "antall": "", "kroner": "kr", "endring i prosent": "% endring"}.get(unit)
+    if short is None:
+        short = unit.removeprefix("antall ")
+    return f"{number}{NBSP}{short}" if short else number

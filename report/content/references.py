@@ -1,0 +1,104 @@
+"""Which generated blocks and variables the chapters use, checked before Quarto runs.
+
+A misspelt block name fails the build with the chapter, the line and the closest
+existing names, instead of a Lua error deep inside a render. A variable the data has no
+value for, and text still marked unfinished, are warnings naming the chapter and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from report.data.problems import Problems
+
+_SHORTCODE = re.compile(r"(?<!\{)\{\{<\s*(blokk|var)\s+([^\s>]*)\s*>\}\}")
+_CUTOFF = 0.6  # difflib's ratio below which a name is not suggested
+_SKIP_DIRS = {"_bok", "_generert", ".venv", ".quarto", "_extensions"}
+MISSING = "–"  # what `variables.variables` gives for a value the data lacks
+UNFINISHED = "[UFERDIG]"  # the writers' marker for unfinished text (README)
+_PLACEHOLDER = re.compile(r"Skriv her|" + re.escape(UNFINISHED), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reference:
+    file: str  # relative to the project root, with forward slashes
+    line: int
+    kind: str  # "blokk" | "var"
+    name: str
+
+
+def _sources(root: Path) -> list[Path]:
+    return sorted(
+        p for p in root.rglob("*.qmd")
+        if not _SKIP_DIRS.intersection(p.relative_to(root).parts) and not p.name.startswith(".")
+    )
+
+
+def find_references(root: Path) -> list[Reference]:
+    refs = []
+    for path in _sources(root):
+        rel = path.relative_to(root).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for m in _SHORTCODE.finditer(line):
+                refs.append(Reference(rel, number, m.group(1), m.group(2)))
+    return refs
+
+
+def flatten(variables: dict, prefix: str = "") -> dict[str, str]:
+    """{'oppdrag': {'levert': '7'}} → {'oppdrag.levert': '7'}: the names chapters use."""
+    flat = {}
+    for key, value in variables.items():
+        path = f"{prefix}{key}"
+        flat.update(flatten(value, f"{path}.") if isinstance(value, dict) else {path: value})
+    return flat
+
+
+def find_placeholders(root: Path) -> Problems:
+    """A warning for every line still holding «Skriv her …» or the unfinished marker."""
+    problems = Problems()
+    for path in _sources(root):
+        rel = path.relative_to(root).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            m = _PLACEHOLDER.search(line)
+            if m:
+                text = line[m.start():].strip()
+                text = text if len(text) <= 70 else text[:69] + "…"
+                problems.warning(rel, None, f"linje {number}", f"uferdig tekst: «{text}»")
+    return problems
+
+
+def check_references(refs: list[Reference], blocks: set[str], variables: dict) -> Problems:
+    problems = Problems()
+    values = flatten(variables)
+    known = {"blokk": blocks, "var": set(values)}
+    noun = {"blokk": "blokken", "var": "variabelen"}
+    for ref in refs:
+        if ref.kind == "var" and values.get(ref.name) == MISSING:
+            problems.warning(ref.file, None, f"linje {ref.line}",
+                             f"variabelen «{ref.name}» har ingen verdi i dataene og vises som «{MISSING}». "
+                             "Legg inn tallet i regnearket, eller bruk en variabel med verdi "
+                             "(rapport sjekk --variabler).")
+        if ref.name in known[ref.kind]:
+            continue
+        close = _close(ref.name, known[ref.kind])
+        hint = f" Mente du {' eller '.join(f'«{c}»' for c in close)}?" if close else ""
+        problems.error(
+            ref.file, None, f"linje {ref.line}",
+            f"{noun[ref.kind]} «{ref.name}» finnes ikke.{hint}",
+        )
+    return problems
+
+
+def _fold(name: str) -> str:
+    return name.casefold().replace("å", "aa").replace("ø", "o").replace("æ", "ae")
+
+
+def _close(name: str, known: set[str]) -> list[str]:
+    """The known names nearest to `name`: at most three, and only those about as close as the
+    best one (so «sist» suggests «A10.siste», not every indicator's). «år» matches «aar»."""
+    scored = sorted((-difflib.SequenceMatcher(None, _fold(name), _fold(k)).ratio(), k) for k in known)
+    best = -scored[0][0] if scored else 0
+    return [k for score, k in scored[:3] if -score >= max(_CUTOFF, best - 0.05)]

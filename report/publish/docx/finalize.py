@@ -1,0 +1,343 @@
+"""Post-render finishing of the Word file, so the ministry can use it as it is.
+
+Works on the shapes Quarto writes (see tests/fixtures/): captioned tables nested in layout
+tables, callouts as tables, landscape divs as section breaks. Adds a cover page and a
+table-of-contents field, gives every section A4 size and a footer with page numbers, drops
+the empty page after a landscape section that ends the book, sets
+Vedlegg 7's column widths, type size and list indents, shades status and colour cells (the
+word is kept), sets the core properties and checks that every image has alt text.
+Idempotent, and atomic: a failure leaves the input as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Length, Pt, Twips
+
+from report.content import palette
+from report.content.norsk import format_date
+from report.data import schema
+from report.data.config import Config
+from report.publish.docx.package import save_reproducibly
+
+COVER_MARK = "nhsp_forside"
+A4 = (Cm(21.0), Cm(29.7))
+MARGIN = Cm(2.5)
+
+
+# The settings that come after these two in the schema's order (CT_Settings).
+_SETTINGS_TAIL = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
+_SETTINGS_AFTER = {
+    "w:updateFields": _SETTINGS_TAIL,
+    "w:autoHyphenation": (
+        "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps", "w:showEnvelope",
+        "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle", "w:evenAndOddHeaders",
+        "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets",
+        "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery",
+        "w:displayVerticalDrawingGridEvery", "w:doNotUseMarginsForDrawingGridOrigin",
+        "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin", "w:doNotShadeFormData",
+        "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne", "w:strictFirstAndLastChars",
+        "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture", "w:doNotValidateAgainstSchema",
+        "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml",
+        "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags",
+        "w:alwaysMergeEmptyNamespace", "w:updateFields", *_SETTINGS_TAIL,
+    ),
+}
+# What comes after w:suppressAutoHyphens in a paragraph's properties (CT_PPrBase).
+_PPR_AFTER_HYPHENS = (
+    "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+
+
+def allow_hyphens(p_pr, allow: bool) -> None:
+    """Let Word hyphenate the paragraph (or not), whatever its style says."""
+    for old in p_pr.findall(qn("w:suppressAutoHyphens")):
+        p_pr.remove(old)
+    p_pr.insert_element_before(_el("w:suppressAutoHyphens", **{"w:val": "false" if allow else "true"}),
+                               *_PPR_AFTER_HYPHENS)
+
+
+class FinalizeError(Exception):
+    pass
+
+
+def _el(tag: str, **attrs) -> OxmlElement:
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(key), value)
+    return element
+
+
+def _field_runs(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A complex field (PAGE, TOC) that Word and LibreOffice fill in."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            instr = _el("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = text
+        else:
+            run._r.append(_el("w:fldChar", **{"w:fldCharType": kind, **({"w:dirty": "true"} if kind == "begin" else {})}))
+
+
+def _text(element) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
+
+
+def _header_texts(table) -> list[str]:
+    first = table.find(qn("w:tr"))
+    return [] if first is None else [_text(tc) for tc in first.findall(qn("w:tc"))]
+
+
+def finalize_docx(path: Path, config: Config) -> None:
+    path = Path(path)
+    doc = Document(path)
+    body = doc.element.body
+    _check_alt_text(body, path)
+    _add_cover_and_contents(doc, config)
+    # Quarto nests captioned tables and figures in one-cell layout tables, and writes callouts
+    # as tables: every table is looked at, and only Pandoc's data tables (a header row) are
+    # treated as such.
+    tables = list(body.iter(qn("w:tbl")))
+    for table in tables:
+        _ensure_grid(table)
+    appendix7 = [h for h, _ in schema.APPENDIX7_COLUMNS]
+    for table in filter(_is_data_table, tables):
+        header = _header_texts(table)
+        if header == list(schema.OVERVIEW_COLUMNS):
+            _shade_overview(table)
+        elif header == appendix7:
+            _compact_table(table, A4[1] - 2 * MARGIN)
+    _drop_empty_last_section(body)
+    for section in doc.sections:
+        _page_setup(section)
+        _page_number_footer(section)
+    settings = doc.settings.element
+    # Word hyphenates only where a paragraph allows it (Vedlegg 7's cells, see _compact_table)
+    for tag in ("w:autoHyphenation", "w:updateFields"):
+        if settings.find(qn(tag)) is None:
+            settings.insert_element_before(_el(tag, **{"w:val": "true"}), *_SETTINGS_AFTER[tag])
+    _core_properties(doc, config)
+    save_reproducibly(doc, path)
+
+
+def _check_alt_text(body, path: Path) -> None:
+    missing = [_where(d) for d in body.iter(qn("wp:docPr")) if not (d.get("descr") or "").strip()]
+    if missing:
+        raise FinalizeError(
+            f"{path.name}: {len(missing)} bilde(r) uten alternativ tekst: " + "; ".join(missing)
+            + ". Gi bildet en alternativ tekst med fig-alt=\"…\" i kapitlet."
+        )
+
+
+def _where(doc_pr) -> str:
+    """The picture's place, for a writer: the nearest heading before it."""
+    node = doc_pr
+    while node.getparent() is not None and node.getparent().tag != qn("w:body"):
+        node = node.getparent()
+    for sibling in node.itersiblings(preceding=True):
+        style = sibling.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
+            return f"bildet etter overskriften «{_text(sibling)}»"
+    return "et bilde før første overskrift"
+
+
+def _add_cover_and_contents(doc, config: Config) -> None:
+    body = doc.element.body
+    if any(b.get(qn("w:name")) == COVER_MARK for b in body.iter(qn("w:bookmarkStart"))):
+        return
+    # Pandoc's own title block is replaced by the cover page.
+    for p in list(body.findall(qn("w:p"))):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is None or style.get(qn("w:val")) not in ("Title", "Subtitle", "Author", "Date"):
+            break
+        body.remove(p)
+    first = body[0]
+    new = []
+    for text, style in ((config.title, "Title"), (f"Statusrapport {config.year}", "Subtitle"),
+                        (config.author, "Author"), (format_date(config.date), "Date")):
+        p = doc.add_paragraph(text, style=style if style in [s.name for s in doc.styles] else None)
+        new.append(p)
+    new[0]._p.insert(0, _el("w:bookmarkStart", **{"w:id": "9001", "w:name": COVER_MARK}))
+    new[0]._p.append(_el("w:bookmarkEnd", **{"w:id": "9001"}))
+    heading = doc.add_paragraph("Innhold", style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles] else None)
+    heading.paragraph_format.page_break_before = True
+    toc = doc.add_paragraph()
+    # No page break after the contents: every chapter heading starts a page (reference document).
+    _field_runs(toc, ' TOC \\o "1-3" \\h \\z \\u ', "Innholdsfortegnelsen oppdateres når dokumentet åpnes.")
+    for p in new + [heading, toc]:
+        first.addprevious(p._p)
+
+
+def _is_data_table(table) -> bool:
+    """A table Pandoc wrote from a markdown table: its first row is a header row. Quarto's
+    layout tables (figure and table wrappers) and callouts have none."""
+    first = table.find(qn("w:tr"))
+    return first is not None and first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+
+
+def _ensure_grid(table) -> None:
+    """Quarto's callout tables have no w:tblGrid, which the schema requires: one column each,
+    sharing the portrait text width."""
+    if table.find(qn("w:tblGrid")) is not None:
+        return
+    columns = max((len(row.findall(qn("w:tc"))) for row in table.findall(qn("w:tr"))), default=1) or 1
+    grid = _el("w:tblGrid")
+    for _ in range(columns):
+        grid.append(_el("w:gridCol", **{"w:w": str(int(Length(A4[0] - 2 * MARGIN).twips / columns))}))
+    table.find(qn("w:tblPr")).addnext(grid)
+
+
+def _section_break(element) -> bool:
+    """A paragraph that only ends a section (Quarto's landscape divs write these)."""
+    return (element.tag == qn("w:p") and element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+            and element.find(qn("w:r")) is None)
+
+
+def _drop_empty_last_section(body) -> None:
+    """Quarto ends a landscape div with a section break; when the div ends the document, the
+    empty portrait section after it would be an empty last page. The document's final
+    section properties take over the landscape ones instead."""
+    final = body.find(qn("w:sectPr"))
+    last = final.getprevious()
+    while last is not None and last.tag in (qn("w:bookmarkEnd"),):
+        last = last.getprevious()
+    if last is None or not _section_break(last):
+        return
+    size = final.get_or_add_pgSz()
+    size.orient = WD_ORIENT.LANDSCAPE
+    size.w, size.h = A4[1], A4[0]
+    last.getparent().remove(last)
+
+
+def _page_setup(section) -> None:
+    # Quarto's break before a landscape div has empty section properties: no size at all.
+    width, height = section.page_width, section.page_height
+    landscape = section.orientation == WD_ORIENT.LANDSCAPE or (
+        width is not None and height is not None and width > height)
+    width, height = A4
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, MARGIN)
+
+
+def _page_number_footer(section) -> None:
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    for p in list(footer.paragraphs):
+        p._p.getparent().remove(p._p)
+    paragraph = footer.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field_runs(paragraph, " PAGE ", "1")
+
+
+def _set_cell_property(cell, element, first: bool = False) -> None:
+    """Put `element` in the cell's tcPr, replacing one of the same kind."""
+    tc_pr = cell.find(qn("w:tcPr"))
+    if tc_pr is None:
+        tc_pr = _el("w:tcPr")
+        cell.insert(0, tc_pr)
+    for old in tc_pr.findall(element.tag):
+        tc_pr.remove(old)
+    if first:
+        tc_pr.insert(0, element)
+    else:
+        tc_pr.append(element)
+
+
+def _shade(cell, fill: str) -> None:
+    _set_cell_property(cell, _el("w:shd", **{"w:val": "clear", "w:color": "auto", "w:fill": fill}))
+
+
+def _shade_overview(table) -> None:
+    statuses = sorted(palette.STATUS_FILLS, key=len, reverse=True)
+    for row in table.findall(qn("w:tr"))[1:]:
+        cells = row.findall(qn("w:tc"))
+        if len(cells) != 3:
+            continue
+        status, colour = _text(cells[1]), _text(cells[2]).lower()
+        match = next((s for s in statuses if status.startswith(s)), None)
+        if match:
+            _shade(cells[1], palette.STATUS_FILLS[match])
+        word = next((c for c in palette.COLOUR_FILLS if colour.startswith(c)), None)
+        if word:
+            _shade(cells[2], palette.COLOUR_FILLS[word])
+
+
+def _compact_table(table, text_width) -> None:
+    """Vedlegg 7: the columns' relative widths (from the generated table) over the landscape
+    text width, small type, bullet lists indented by a little instead of 720 twips, and
+    hyphenation in the cells below the header."""
+    cols = table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+    weights = [int(c.get(qn("w:w"), "1")) for c in cols]
+    total = Length(text_width).twips
+    widths = [total * w // sum(weights) for w in weights]
+    widths[-1] += total - sum(widths)  # exactly the text width, so a second run changes nothing
+    tbl_pr = table.find(qn("w:tblPr"))
+    _replace(tbl_pr, _el("w:tblW", **{"w:w": str(sum(widths)), "w:type": "dxa"}), after=("w:tblStyle",))
+    _replace(tbl_pr, _el("w:tblLayout", **{"w:type": "fixed"}),
+             after=("w:tblStyle", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd"))
+    for col, w in zip(cols, widths):
+        col.set(qn("w:w"), str(w))
+    for row in table.findall(qn("w:tr")):
+        for tc, w in zip(row.findall(qn("w:tc")), widths):
+            _set_cell_property(tc, _el("w:tcW", **{"w:w": str(w), "w:type": "dxa"}), first=True)
+    header = table.find(qn("w:tr"))
+    for p in table.iter(qn("w:p")):
+        p_pr = p.get_or_add_pPr()
+        if p_pr.numPr is not None:
+            ind = p_pr.get_or_add_ind()
+            ind.left, ind.hanging = Twips(170), Twips(170)
+        # long words hyphenated (bokmål) rather than broken anywhere; the header words whole
+        allow_hyphens(p_pr, allow=header not in p.iterancestors(qn("w:tr")))
+    for run in table.iter(qn("w:r")):
+        run.get_or_add_rPr().sz_val = Pt(8.5)
+
+
+def _replace(parent, element, after: tuple[str, ...]) -> None:
+    """Put `element` in `parent` in its schema place: after the last child named in `after`,
+    replacing one of the same kind."""
+    for old in parent.findall(element.tag):
+        parent.remove(old)
+    anchor = None
+    for child in parent:
+        if child.tag in {qn(a) for a in after}:
+            anchor = child
+    if anchor is None:
+        parent.insert(0, element)
+    else:
+        anchor.addnext(element)
+
+
+def _core_properties(doc, config: Config) -> None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None) if epoch
+            else dt.datetime.combine(config.date, dt.time(12)))
+    props = doc.core_properties
+    props.title = config.title
+    props.subject = f"Statusrapport {config.year} for Nasjonal helse- og sykehusplan"
+    props.author = props.last_modified_by = config.author
+    props.language = "nb-NO"
+    props.keywords = "NHSP, Nasjonal helse- og sykehusplan, statusrapport, Helsedirektoratet"
+    props.created = props.modified = when
+    props.revision = 1

@@ -1,0 +1,64 @@
+"""`rapport sjekk` checks the chapters' blocks and variables as well as the workbooks."""
+
+from helpers.commands import rapport
+
+
+def _append(chapter, *lines) -> int:
+    """Add lines at the end of a chapter; return the number of the first."""
+    text = chapter.read_text(encoding="utf-8").splitlines()
+    chapter.write_text("\n".join(text + list(lines)) + "\n", encoding="utf-8")
+    return len(text) + 1
+
+
+def test_sjekk_passes_the_sample_project(project):
+    result = rapport(project, "sjekk")
+    assert result.returncode == 0, result.stderr
+    assert "Ingen feil i regnearkene eller i kapitlene." in result.stdout
+
+
+def test_sjekk_names_chapter_and_line_of_an_unknown_block_or_variable(project):
+    line = _append(project / "chapters" / "oppdrag.qmd",
+                   "Per {{< var år >}} er {{< var oppdrag.levet >}} levert.",
+                   "{{< blokk aktiviteter-psykisk >}}",
+                   "{{< var indikator.A10.sist >}}",
+                   "{{< blokk noe-helt-annet >}}")
+    result = rapport(project, "sjekk")
+    assert result.returncode == 1
+    assert "Fant 5 feil (0 i regnearkene i data/, 5 i kapitlene):" in result.stderr
+    where = "FEIL: chapters/oppdrag.qmd › linje"
+    assert f"{where} {line}: variabelen «år» finnes ikke. Mente du «aar»?\n" in result.stderr
+    assert f"{where} {line}: variabelen «oppdrag.levet» finnes ikke. Mente du «oppdrag.levert»?\n" in result.stderr
+    assert (f"{where} {line + 1}: blokken «aktiviteter-psykisk» finnes ikke. "
+            "Mente du «aktiviteter-psykisk-helse»?\n") in result.stderr
+    assert (f"{where} {line + 2}: variabelen «indikator.A10.sist» finnes ikke. "
+            "Mente du «indikator.A10.siste»?\n") in result.stderr  # not every indicator's «siste»
+    assert f"{where} {line + 3}: blokken «noe-helt-annet» finnes ikke.\n" in result.stderr
+
+
+def test_sjekk_reports_data_and_chapter_errors_together(project):
+    from helpers.workbook_factory import edit
+
+    edit(project / "data" / "oppdrag.xlsx", "Oppdrag", H2="grnn")
+    _append(project / "chapters" / "sammendrag.qmd", "{{< blokk vedlegg8 >}}")
+    result = rapport(project, "sjekk")
+    assert result.returncode == 1
+    assert "Fant 2 feil (1 i regnearkene i data/, 1 i kapitlene):" in result.stderr
+    assert "oppdrag.xlsx › Oppdrag › H2: «grnn» er ikke en gyldig farge" in result.stderr
+    assert "chapters/sammendrag.qmd › linje" in result.stderr and "«vedlegg8» finnes ikke" in result.stderr
+
+
+def test_dates_typed_as_text_print_as_norwegian_dates(project):
+    from helpers.workbook_factory import edit
+
+    # SAM-01 and SAM-02 are rows 2 and 3; F is Frist. Text cells, as Excel stores a typed text.
+    edit(project / "data" / "oppdrag.xlsx", "Oppdrag", F2="2023-12-31", F3="31/12/2023", F4="2023-12")
+    checked = rapport(project, "sjekk")
+    assert checked.returncode == 0, checked.stderr
+    assert ("oppdrag.xlsx › Oppdrag › F4: «2023-12» er lest som tekst, ikke som dato. "
+            "Er det en dato, skriv dag.måned.år (31.12.2023)") in checked.stdout
+    assert "F2" not in checked.stdout and "F3" not in checked.stdout
+    assert rapport(project, "generer").returncode == 0
+    overview = (project / "_generert" / "blokker" / "oppdrag-oversikt.md").read_text(encoding="utf-8")
+    overview = overview.replace("\\", "")  # Markdown escapes: 31\.12\.2023
+    assert overview.count("frist 31.12.2023") >= 2
+    assert "2023-12-31" not in overview and "31/12/2023" not in overview

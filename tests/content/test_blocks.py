@@ -1,0 +1,65 @@
+"""Generated blocks in the publication's form: Aktiviteter, Vedlegg 2 checklist, Tabell 5.2."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from helpers.project import ROOT
+
+from report.content.blocks import activities, new_assignments, partnership_status
+from report.data.load import load_dataset
+from report.data.model import Dataset, Partnership, PartnershipStatus
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    ds, problems = load_dataset(ROOT / "data")
+    assert problems.errors == []
+    return ds
+
+
+def test_activities_give_each_assignment_a_subsection_with_status_and_what_was_done(dataset):
+    text = activities(dataset, 2022, "samhandling")
+    assert text.count("### ") == 3
+    assert ("### Utskrivningsprosessen {.unnumbered .unlisted}\n\n**Status:** Levert – frist 15\\.09\\.2022. "
+            "Fremdrift: [Grønn]{.fremdrift .fremdrift-gronn}.") in text
+    assert "- Rapport levert HOD 1\\. september 2021 og publisert" in text
+    assert "**Leveranse:** Rapport \\(hovedleveranse\\) levert" in text
+
+
+def test_vedlegg2_is_a_checklist_per_helsefellesskap_grouped_by_rhf(dataset):
+    text = partnership_status(dataset, 2022)
+    assert [line for line in text.splitlines() if line.startswith("### ")] == [
+        "### Helse Sør\\-Øst", "### Helse Vest", "### Helse Midt\\-Norge", "### Helse Nord"]
+    innlandet = text[text.index("#### Helsefellesskap Innlandet"):text.index("#### Helsefellesskap Vestre Viken")]
+    for line in ["- Kommuner: 42", "- Formelt etablert: ja", "- Første partnerskapsmøte: 13\\. desember 2021",
+                 "- Strategisk samarbeidsutvalg: ja", "- Faglige samarbeidsutvalg: ja",
+                 "- Kommunalt sekretariat: ja", "- Nettside: ikke oppgitt"]:
+        assert line in innlandet
+    helgeland = text[text.index("#### Helsefellesskap Helgeland"):]
+    assert "- Formelt etablert: nei" in helgeland and "- Kommunalt sekretariat: nei" in helgeland
+
+
+@pytest.mark.parametrize("website, shown", [
+    ("https://helsefellesskap.no/innlandet", "<https://helsefellesskap.no/innlandet>"),
+    ("javascript:alert(1)", "javascript\\:alert\\(1\\)"),
+    ("https://x.no/<script>", "https\\:\\/\\/x\\.no\\/\\<script\\>"),
+])
+def test_a_website_is_a_link_only_when_it_is_a_plain_address(website, shown):
+    p = Partnership(1, "Helsefellesskap Agder", "Sørlandet sykehus HF", "Helse Sør-Øst", None, dt.date(2020, 1, 6))
+    s = PartnershipStatus(2022, p.name, True, False, "", strategic_council=True, website=website)
+    text = partnership_status(Dataset(partnerships=[p], partnership_status=[s]), 2022)
+    assert f"- Nettside: {shown}\n" in text
+    assert "- Første partnerskapsmøte: 6\\. januar 2020" in text
+    assert "- Faglige samarbeidsutvalg: ikke oppgitt" in text
+
+
+def test_new_assignments_are_grouped_by_kind_with_status_and_deadline(dataset):
+    rows = [line for line in new_assignments(dataset, 2022).splitlines() if line.startswith("| ")]
+    assert rows[0] == "| Oppdrag | Område | Status og frist |"
+    kinds = [i for i, r in enumerate(rows) if r.startswith("| **")]
+    assert [rows[i].split("|")[1].strip() for i in kinds] == ["**Tilleggsoppdrag**", "**Oppfølgingsoppdrag**"]
+    assert "| Utskrivningsprosessen | Samhandling | Levert – frist 15\\.09\\.2022 |" in rows[kinds[1]:]
+    assert "| Kunstig Intelligens \\(KI\\) | Teknologi | I rute – frist 31\\.12\\.2023 |" in rows[:kinds[1]]
+    only_original = Dataset(assignments=[dataclasses.replace(a, type="opprinnelig") for a in dataset.assignments])
+    assert "Ingen nye oppdrag" in new_assignments(only_original, 2022)

@@ -1,0 +1,58 @@
+import datetime as dt
+
+import pytest
+
+from report.content.norsk import NBSP, format_date, format_date_short, format_number
+from report.data.periods import parse_period
+
+
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [(16000, 0, f"16{NBSP}000"), (49.6, 1, "49,6"), (-3, 0, "−3"), (9_700_000, 0, f"9{NBSP}700{NBSP}000"), (0.125, 2, "0,12")],
+)
+def test_format_number(value, decimals, expected):
+    assert format_number(value, decimals) == expected
+
+
+def test_format_dates():
+    assert format_date(dt.date(2022, 10, 19)) == "19. oktober 2022"
+    assert format_date_short(dt.date(2022, 9, 5)) == "05.09.2022"
+
+
+@pytest.mark.parametrize(
+    "text, kind, start, end, label",
+    [
+        ("2022", "year", dt.date(2022, 1, 1), dt.date(2022, 12, 31), "2022"),
+        ("2022 T1", "tertial", dt.date(2022, 1, 1), dt.date(2022, 4, 30), "2022 T1"),
+        ("2022t3", "tertial", dt.date(2022, 9, 1), dt.date(2022, 12, 31), "2022 T3"),
+        ("2022 H1", "half", dt.date(2022, 1, 1), dt.date(2022, 6, 30), "2022 H1"),
+        ("2022-09", "month", dt.date(2022, 9, 1), dt.date(2022, 9, 30), "2022-09"),
+        ("2019-2021", "span", dt.date(2019, 1, 1), dt.date(2021, 12, 31), "2019–2021"),
+        ("15.09.2022", "date", dt.date(2022, 9, 15), dt.date(2022, 9, 15), "15.09.2022"),
+        ("2022-05-01", "date", dt.date(2022, 5, 1), dt.date(2022, 5, 1), "01.05.2022"),
+    ],
+)
+def test_parse_period(text, kind, start, end, label):
+    p = parse_period(text)
+    assert (p.kind, p.start, p.end, p.label) == (kind, start, end, label)
+
+
+@pytest.mark.parametrize("text", ["", "x", "2022 T4", "2021–2019", "31.02.2022", "2022-13"])
+def test_parse_period_rejects(text):
+    assert parse_period(text) is None
+
+
+def test_periods_sort_by_end():
+    labels = ["2022", "2022 T1", "2021", "2022 H1", "2019-2021"]
+    ordered = sorted((parse_period(t) for t in labels), key=lambda p: p.sort_key)
+    assert [p.label for p in ordered] == ["2019–2021", "2021", "2022 T1", "2022 H1", "2022"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2022", "2022"), ("2022 T1", "1. tertial 2022"), ("2021 T3", "3. tertial 2021"), ("2022 H2", "2. halvår 2022"),
+    ("2022 K4", "4. kvartal 2022"), ("2022-03", "mars 2022"), ("01.05.2022", "1. mai 2022"), ("2019-2021", "2019–2021"),
+])
+def test_format_period_as_prose_writes_it(text, expected):
+    from report.content.norsk import format_period
+
+    assert format_period(parse_period(text)) == expected

@@ -1,0 +1,177 @@
+"""The Word file's post-render step, on a Word file Quarto really wrote (tests/fixtures/)."""
+
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from helpers.clients import needs
+from helpers.project import FIXTURES
+
+from report.content import palette
+from report.data import schema
+from report.data.config import load_config
+from report.publish.docx.finalize import FinalizeError, finalize_docx
+
+QUARTO_DOCX = FIXTURES / "quarto-liten-bok.docx"
+APPENDIX7 = [h for h, _ in schema.APPENDIX7_COLUMNS]
+
+
+@pytest.fixture
+def docx_path(project, tmp_path):
+    out = tmp_path / "rapport.docx"
+    shutil.copy(QUARTO_DOCX, out)
+    finalize_docx(out, load_config(project))
+    return out
+
+
+def _texts(cells):
+    return ["".join(t.text or "" for t in c.iter(qn("w:t"))).strip() for c in cells]
+
+
+def _tables(body, header=None):
+    tables = list(body.iter(qn("w:tbl")))
+    if header is None:
+        return tables
+    return [t for t in tables if _texts(t.find(qn("w:tr")).findall(qn("w:tc"))) == header]
+
+
+def _is_header_row(row):
+    return row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+
+
+def test_the_fixture_has_the_shapes_quarto_writes():
+    body = Document(QUARTO_DOCX).element.body
+    tables = _tables(body)
+    assert any(t.find(qn("w:tblGrid")) is None for t in tables), "a callout without a grid"
+    assert _tables(body, list(schema.OVERVIEW_COLUMNS))[0].getparent().tag == qn("w:tc"), "nested table"
+    sections = [s for s in body.iter(qn("w:sectPr"))]
+    assert any(len(s) == 0 for s in sections), "empty section properties before the landscape div"
+
+
+def test_every_section_is_a4_with_a_page_number_footer(docx_path):
+    doc = Document(docx_path)
+    assert len(doc.sections) == 2
+    for section in doc.sections:
+        instr = "".join(t.text for t in section.footer._element.iter(qn("w:instrText")))
+        assert "PAGE" in instr
+        short, long = sorted((section.page_width.cm, section.page_height.cm))
+        assert (round(short, 1), round(long, 1)) == (21.0, 29.7)
+
+
+def test_the_landscape_appendix_ends_the_book_without_an_empty_page(docx_path):
+    doc = Document(docx_path)
+    body = doc.element.body
+    assert [s.page_width > s.page_height for s in doc.sections] == [False, True]
+    # the section holding Vedlegg 7's tables is the document's last, with nothing after it
+    last = body.find(qn("w:sectPr")).getprevious()
+    while last.tag == qn("w:bookmarkEnd"):
+        last = last.getprevious()
+    assert last.tag == qn("w:tbl") and _texts(last.find(qn("w:tr")).findall(qn("w:tc"))) == APPENDIX7
+
+
+def test_only_data_tables_repeat_their_header_and_every_table_has_a_grid(docx_path):
+    body = Document(docx_path).element.body
+    tables = _tables(body)
+    data = [t for t in tables if len(t.findall(qn("w:tr"))) > 1
+            and not _texts(t.find(qn("w:tr")).findall(qn("w:tc")))[0].startswith("Eksempel")]
+    assert len(data) >= 20
+    for table in tables:
+        assert table.find(qn("w:tblGrid")) is not None
+        first = table.find(qn("w:tr"))
+        assert _is_header_row(first) == (table in data), _texts(first.findall(qn("w:tc")))[:2]
+
+
+def test_overview_cells_are_shaded_and_keep_their_words(docx_path):
+    table = _tables(Document(docx_path).element.body, list(schema.OVERVIEW_COLUMNS))[0]
+    seen = set()
+    for row in table.findall(qn("w:tr"))[1:]:
+        status, colour = row.findall(qn("w:tc"))[1:]
+        word = _texts([colour])[0].split(",")[0].lower()
+        if word in palette.COLOUR_FILLS:
+            assert colour.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill")) == palette.COLOUR_FILLS[word]
+            seen.add(word)
+        if _texts([status])[0].startswith("Forsinket"):
+            assert status.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill")) == palette.STATUS_FILLS["Forsinket"]
+    assert seen == {"grønn", "gul", "rød"}
+
+
+def test_appendix7_tables_share_widths_that_fill_the_landscape_page(docx_path):
+    tables = _tables(Document(docx_path).element.body, APPENDIX7)
+    assert len(tables) == 18
+    grids = {tuple(int(c.get(qn("w:w"))) for c in t.find(qn("w:tblGrid"))) for t in tables}
+    assert len(grids) == 1
+    widths = grids.pop()
+    assert abs(sum(widths) - (29.7 - 5.0) / 2.54 * 1440) < 20
+    # wide for the long texts, narrow for the short ones, as the generated tables say
+    assert widths[APPENDIX7.index("Status")] > widths[APPENDIX7.index("Usikkerhet")]
+    sizes = {s.get(qn("w:val")) for t in tables for s in t.iter(qn("w:sz"))}
+    assert sizes == {"17"}
+    for t in tables:
+        for p in t.iter(qn("w:p")):
+            if p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None:
+                assert p.find(f"{qn('w:pPr')}/{qn('w:ind')}").get(qn("w:left")) == "170"
+        # long words hyphenated in the cells, the header words whole
+        header, body = t.findall(qn("w:tr"))
+        hyphens = qn("w:pPr") + "/" + qn("w:suppressAutoHyphens")
+        assert {p.find(hyphens).get(qn("w:val")) for p in header.iter(qn("w:p"))} == {"true"}
+        assert {p.find(hyphens).get(qn("w:val")) for p in body.iter(qn("w:p"))} == {"false"}
+
+
+def test_settings_allow_hyphenation_and_update_fields_in_the_schema_order(docx_path):
+    import zipfile
+
+    with zipfile.ZipFile(docx_path) as z:
+        settings = z.read("word/settings.xml").decode()
+    tags = [t for t in __import__("re").findall(r"<w:(\w+)", settings) if t != "settings"]
+    assert tags.index("defaultTabStop") < tags.index("autoHyphenation") < tags.index("characterSpacingControl")
+    assert tags.index("updateFields") < tags.index("rsids")
+
+
+def test_cover_contents_and_core_properties(docx_path):
+    doc = Document(docx_path)
+    texts = [p.text for p in doc.paragraphs[:6]]
+    assert texts[:2] == ["Rapportering på status og fremgang for Nasjonal helse- og sykehusplan 2020–2023", "Statusrapport 2022"]
+    assert "19. oktober 2022" in texts
+    instr = "".join(t.text for t in doc.element.body.iter(qn("w:instrText")))
+    assert instr.count("TOC") == 1
+    props = doc.core_properties
+    assert (props.title, props.author, props.language) == (
+        "Rapportering på status og fremgang for Nasjonal helse- og sykehusplan 2020–2023", "Helsedirektoratet", "nb-NO")
+    assert "2022" in props.subject
+    for d in doc.element.body.iter(qn("wp:docPr")):
+        assert d.get("descr")
+
+
+def test_finalize_twice_gives_the_same_bytes(docx_path, project):
+    first = docx_path.read_bytes()
+    finalize_docx(docx_path, load_config(project))
+    assert docx_path.read_bytes() == first
+
+
+def test_a_picture_without_alt_text_stops_it_and_leaves_the_input_untouched(project, tmp_path):
+    path = tmp_path / "rapport.docx"
+    doc = Document(QUARTO_DOCX)
+    next(doc.element.body.iter(qn("wp:docPr"))).set("descr", "")
+    doc.save(path)
+    before = path.read_bytes()
+    with pytest.raises(FinalizeError, match="1 bilde.* uten alternativ tekst: bildet etter overskriften «2.2 Utviklingen i tall»"):
+        finalize_docx(path, load_config(project))
+    assert path.read_bytes() == before
+
+
+@needs("soffice", "pdftotext")
+def test_libreoffice_lays_it_out_with_page_numbers_and_chapters_on_new_pages(docx_path, tmp_path):
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx_path)],
+                   check=True, capture_output=True, timeout=300)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "rapport.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = [[ln.strip() for ln in page.splitlines() if ln.strip()] for page in text.split("\f")[:-1]]
+    assert len(pages) > 5
+    for number, lines in enumerate(pages[1:], start=2):
+        assert len(lines) > 1 and lines[-1] == str(number), f"side {number}: {lines[-2:]}"
+    headings = [p.text for p in Document(docx_path).paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) == 4
+    for heading in headings:
+        assert any(" ".join(lines[:3]).startswith(heading) for lines in pages), f"«{heading}» starter ikke en ny side"

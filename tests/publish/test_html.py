@@ -1,0 +1,214 @@
+"""The website: the house theme's colours are report/content/palette.py's, and the post-render step
+(report/publish/html/) makes Quarto's pages accessible and bokmål. Checked on real Quarto pages kept in
+tests/fixtures/html (CI has no Quarto) and, where Quarto is installed, on the whole sample site;
+axe-core and the sideways-scrolling check run in headless Chromium where it is installed."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers.browser import check_site, chromium, pages
+from helpers.project import FIXTURES, ROOT
+
+from report.content import palette
+from report.content.tallgrunnlag import file_name
+from report.publish.html.elements import parse, text_of
+from report.publish.html.furniture import finish_page, finish_site
+
+FIXTURE = FIXTURES / "html"
+WORKBOOK = file_name(2022)
+# English that Quarto leaves in its furniture, and the labels it had before the fixes
+ENGLISH = re.compile(r"\b(breadcrumb|Toggle|Download|Docx|Note|Copyright|Search|Share|Previous|Next)\b")
+
+
+# -- the theme ---------------------------------------------------------------------------------
+
+def _palette_colour(name):
+    """`PRIMARY` or `COLOUR_FILLS["grønn"]` in report/content/palette.py, as "#RRGGBB"."""
+    match = re.fullmatch(r'(\w+)(?:\["(.+)"\])?', name)
+    value = getattr(palette, match[1])
+    value = value[match[2]] if match[2] else value
+    return "#" + value.lstrip("#").upper()
+
+
+def test_every_theme_colour_is_the_palettes():
+    lines = [ln for ln in (ROOT / "nhsp.scss").read_text(encoding="utf-8").splitlines() if re.search(r"#[0-9A-Fa-f]{6}\b", ln)]
+    assert len(lines) >= 10
+    for line in lines:
+        marked = re.search(r"//\s*palette\.(\S+)", line)
+        assert marked, f"nhsp.scss: a colour without its name in report/content/palette.py: {line.strip()}"
+        assert re.search(r"#[0-9A-Fa-f]{6}\b", line)[0].upper() == _palette_colour(marked[1]), line.strip()
+
+
+def test_the_html_uses_the_theme_and_no_other_stylesheet():
+    html = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["format"]["html"]
+    assert "nhsp.scss" in html["theme"] and "css" not in html
+    assert not (ROOT / "styles.css").exists()
+
+
+@pytest.mark.parametrize("text, background", [
+    (palette.PRIMARY, "#FFFFFF"), (palette.PRIMARY, palette.PRIMARY_TINT), (palette.PRIMARY_DARK, "#FFFFFF"),
+    (palette.TEXT, palette.PRIMARY_TINT), (palette.TEXT, "#FFFFFF"),
+])
+def test_theme_text_keeps_4_5_to_1(text, background):
+    assert palette.contrast(text, background) >= 4.5
+
+
+# -- the post-render step on real Quarto pages ------------------------------------------------
+
+@pytest.fixture
+def site(tmp_path):
+    """The fixture pages as Quarto wrote them, the workbook beside them, finished as
+    scripts/etterbehandle.py does."""
+    folder = tmp_path / "_bok"
+    shutil.copytree(FIXTURE, folder)
+    (folder / WORKBOOK).write_bytes(b"")
+    assert finish_site(folder, WORKBOOK) == len(pages(folder))
+    return folder
+
+
+def _page(site, name):
+    text = (site / name).read_text(encoding="utf-8")
+    return text, parse(text)
+
+
+def test_the_fixture_is_as_quarto_wrote_it():
+    text = (FIXTURE / "chapters" / "oppdrag.html").read_text(encoding="utf-8")
+    assert 'aria-label="breadcrumb"' in text and 'class="pagination-link" aria-label=' in text
+    assert "tabell-rulle" not in text and "Last ned Docx" in text
+
+
+def test_landmarks_are_named_apart_in_bokmal(site):
+    for name in pages(site):
+        text, elements = _page(site, name)
+        navs = [e for e in elements if e.tag == "nav"]
+        names = [e.attrs.get("aria-label") or e.attrs.get("aria-labelledby") for e in navs]
+        # the title block's breadcrumbs show from 992 px, the menu's below that: never both
+        twins = sum(e.has_class("quarto-title-breadcrumbs") for e in navs)
+        assert None not in names and len(set(names)) == len(names) - twins, (name, names)
+        assert "Du er her" in names and "Kapitler" in names
+
+
+def test_previous_and_next_links_are_named_by_what_they_show(site):
+    text, elements = _page(site, "chapters/oppdrag.html")
+    links = [e for e in elements if e.tag == "a" and e.has_class("pagination-link")]
+    assert [text_of(text, link) for link in links] == [
+        "Forrige kapittel: 4 Understøttelse av helsefellesskap", "Neste kapittel: 6 Samhandling"]
+    assert not any("aria-label" in link.attrs for link in links)
+
+
+def test_every_table_scrolls_in_its_own_named_region(site):
+    for name in pages(site):
+        text, elements = _page(site, name)
+        for table in (e for e in elements if e.tag == "table"):
+            region = table.parent
+            assert region.has_class("tabell-rulle"), name
+            assert (region.attrs["tabindex"], region.attrs["role"]) == ("0", "region")
+            assert region.attrs["aria-label"].startswith("Tabell"), region.attrs
+    text, elements = _page(site, "chapters/oppdrag.html")
+    labels = [e.attrs["aria-label"] for e in elements if e.has_class("tabell-rulle")]
+    assert labels[0].startswith("Tabell 5.1: Oppdrag under NHSP")
+    text, elements = _page(site, "chapters/vedlegg-7-enkeltoppdrag.html")
+    labels = [e.attrs["aria-label"] for e in elements if e.has_class("tabell-rulle")]
+    assert any("SAM-01" in label for label in labels)
+
+
+def test_text_columns_left_numbers_right(site):
+    """The alignment the generated markdown asks for arrives in the HTML, none centred."""
+    for name, numbers in [("chapters/oppdrag.html", False), ("chapters/vedlegg-2-helsefellesskap.html", True)]:
+        text, elements = _page(site, name)
+        cells = [e for e in elements if e.tag in ("td", "th") and e.within(next(t for t in elements if t.tag == "table"))]
+        aligns = {re.search(r"text-align: (\w+)", c.attrs.get("style") or "")[1] for c in cells}
+        assert aligns == ({"left", "right"} if numbers else {"left"}), (name, aligns)
+
+
+def test_downloads_menu_has_pdf_word_and_the_numbers(site):
+    for name, up in [("index.html", "./"), ("chapters/oppdrag.html", "../")]:
+        text, elements = _page(site, name)
+        menu = next(e for e in elements if e.tag == "ul" and e.has_class("dropdown-menu"))
+        items = {text_of(text, e): e.attrs["href"] for e in elements if e.tag == "a" and e.within(menu)}
+        assert list(items) == ["Last ned PDF", "Last ned Word-fil", "Last ned tallene (Excel)"]
+        assert items["Last ned tallene (Excel)"] == up + WORKBOOK
+        assert (site / name).parent.joinpath(items["Last ned tallene (Excel)"]).resolve() == (site / WORKBOOK).resolve()
+
+
+def test_no_workbook_no_link(tmp_path):
+    shutil.copytree(FIXTURE, tmp_path / "_bok")
+    finish_site(tmp_path / "_bok", None)
+    assert "tallgrunnlag" not in (tmp_path / "_bok" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_english_in_the_furniture(site):
+    for name in pages(site):
+        text, elements = _page(site, name)
+        said = [v for e in elements for k, v in e.attrs.items() if k in ("aria-label", "title", "placeholder", "alt") and v]
+        said += [text_of(text, e) for e in elements if e.has_class("screen-reader-only") or e.has_class("visually-hidden")]
+        said += [text_of(text, e) for e in elements if e.tag == "a" and e.has_class("dropdown-item")]
+        assert not [s for s in said if ENGLISH.search(s)], name
+
+
+def test_callout_kind_stands_apart_from_its_title():
+    page = ('<div class="callout-title-container flex-fill">\n'
+            '<span class="screen-reader-only">Merknad</span>Eksempel fra tjenestene\n</div>')
+    finished = finish_page(page)
+    assert text_of(finished, parse(finished)[0]) == "Merknad: Eksempel fra tjenestene"
+
+
+def test_finishing_twice_changes_nothing(site):
+    for name in pages(site):
+        text = (site / name).read_text(encoding="utf-8")
+        assert finish_page(text, "./" + WORKBOOK if name == "index.html" else "../" + WORKBOOK) == text
+
+
+def test_everything_else_is_as_quarto_wrote_it(site):
+    """Only the start tags of navs, links, regions and the menu change: the rest stays byte for byte."""
+    def without_tags(text):
+        return re.sub(r"<[^>]*>|Forrige kapittel: |Neste kapittel: |Last ned Docx|Last ned Word-fil|"
+                      r"Last ned tallene \(Excel\)|(?<=Merknad): |\s+", "", text)
+    for name in pages(site):
+        assert without_tags((site / name).read_text(encoding="utf-8")) == without_tags((FIXTURE / name).read_text(encoding="utf-8"))
+
+
+# -- in a browser -----------------------------------------------------------------------------
+
+def test_no_axe_violations_and_no_sideways_scrolling_on_the_fixture_pages(site):
+    assert check_site(site) == []
+
+
+def test_wide_tables_scroll_inside_their_region_beside_the_page_contents(site):
+    with chromium(site) as (driver, base):
+        driver.get(base + "chapters/vedlegg-7-enkeltoppdrag.html")
+        sizes = driver.execute_script(
+            "const r = document.querySelector('.landscape .tabell-rulle');"
+            "const toc = document.querySelector('#quarto-margin-sidebar').getBoundingClientRect();"
+            "return [r.scrollWidth, r.clientWidth, r.getBoundingClientRect().right, toc.left,"
+            "        parseFloat(getComputedStyle(r.querySelector('table')).fontSize),"
+            "        parseFloat(getComputedStyle(document.body).fontSize)]")
+    scroll_width, width, right, toc_left, table_font, body_font = sizes
+    assert scroll_width > width, "the nine columns are wider than the text column: the region scrolls"
+    assert right <= toc_left, "the region ends before the page's table of contents"
+    assert table_font < body_font, "the Vedlegg 7 rule in nhsp.scss reaches the tables"
+
+
+# -- the whole sample site, with a real Quarto ------------------------------------------------
+
+def test_the_built_site_has_no_axe_violations_and_no_sideways_scrolling(rendered):
+    project, result = rendered
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    site = project / "_bok"
+    assert len(pages(site)) == 20
+    assert check_site(site) == []
+
+
+def test_the_built_site_links_to_its_downloads(rendered):
+    project, _ = rendered
+    site = project / "_bok"
+    text, elements = _page(site, "index.html")
+    menu = next(e for e in elements if e.tag == "ul" and e.has_class("dropdown-menu"))
+    hrefs = [e.attrs["href"] for e in elements if e.tag == "a" and e.within(menu)]
+    assert [Path(h).suffix for h in hrefs][:2] == [".pdf", ".docx"]
+    for href in hrefs:
+        assert (site / href).is_file(), href
+    assert ("./" + WORKBOOK in hrefs) == (site / WORKBOOK).is_file()

@@ -1,0 +1,104 @@
+"""The PDF's Typst template (_extensions/nhsp), compiled with a real Typst on a small document
+that uses it the way Quarto's output does (the same calls the book's .typ makes)."""
+
+import re
+import subprocess
+
+import pikepdf
+import pytest
+import typst
+from helpers.clients import needs
+from helpers.pdfs import figure_alt_texts
+from helpers.project import ROOT
+
+from report.content import palette
+
+EXTENSION = ROOT / "_extensions" / "nhsp"
+
+BODY = r"""
+#show: nhsp-bok.with(title: [Statusrapport], subtitle: [Fra Helsedirektoratet], author: "Helsedirektoratet")
+#nhsp-kolofon[Om rapporten: laget fra oppdrag.xlsx.]
+#nhsp-innhold()
+#heading(level: 1, numbering: none)[Forord]
+Forordet.
+
+= Oppdrag
+<sec-oppdrag>
+Se #ref(<sec-status>, supplement: [Vedlegg]) og #ref(<tbl-a>, supplement: [Tabell]), og vedlegg #ref(<sec-status>, supplement: []).
+
+#figure([
+#table(columns: (50%, 50%), align: (left, left),
+  table.header([Oppdrag], [Fremdrift]), table.hline(),
+  [Første], [#nhsp-merke("fremdrift-gronn")[Grønn]],
+  ..range(80).map(i => ([Rad #i], [Tekst])).flatten())
+], caption: figure.caption(position: top, [Oversikt]), kind: "quarto-float-tbl", supplement: "Tabell")
+<tbl-a>
+
+#figure([#box(width: 3cm, height: 2cm, fill: gray)], caption: [En figur], alt: "En grå boks")
+
+#nhsp-vedlegg-start()
+= Status per helsefellesskap
+<sec-status>
+== Helse Nord
+Tekst.
+
+= Enkeltoppdrag
+#set page(flipped: true)
+== Oppdragene
+Tabeller.
+#set page(flipped: false)
+"""
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("typst")
+    (folder / "_variables.yml").write_text('{"aar": "2022", "dato": "19. oktober 2022", "logo": "logo.svg"}',
+                                           encoding="utf-8")
+    (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+                                     '<rect width="40" height="20" fill="#025169"/></svg>', encoding="utf-8")
+    source = "\n".join((EXTENSION / name).read_text(encoding="utf-8")
+                       for name in ("numbering.typ", "typst-template.typ")) + BODY
+    (folder / "bok.typ").write_text(source, encoding="utf-8")
+    out = folder / "bok.pdf"
+    typst.compile(str(folder / "bok.typ"), output=str(out), root=str(folder), pdf_standards=["ua-1"])
+    return out
+
+
+def test_it_is_a_tagged_pdf_ua_document_in_bokmal(pdf):
+    with pikepdf.open(pdf) as doc:
+        assert str(doc.Root.Lang) == "nb-NO"
+        assert bool(doc.Root.ViewerPreferences.DisplayDocTitle)
+        assert str(doc.docinfo.Title) == "Statusrapport"
+        alts = figure_alt_texts(doc)
+    assert "Helsedirektoratet (logo)" in alts and "En grå boks" in alts
+
+
+@needs("pdftotext")
+def test_cover_colophon_contents_numbers_and_appendices(pdf):
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [[ln.strip() for ln in p.splitlines() if ln.strip()] for p in text.split("\f")[:-1]]
+    assert "Statusrapport 2022" in pages[0] and "19. oktober 2022" in pages[0]
+    assert pages[1][0].startswith("Om rapporten")
+    assert pages[2][0] == "Innhold" and any(re.match(r"Vedlegg 1\s+Status per helsefellesskap", ln) for ln in pages[2])
+    whole = "\n".join(ln for p in pages for ln in p)
+    assert "Se Vedlegg 1 og Tabell 1.1, og vedlegg 1." in whole
+    assert re.search(r"^Vedlegg 1: Status per helsefellesskap", whole, re.M)
+    assert re.search(r"^Vedlegg 2: Enkeltoppdrag", whole, re.M)
+    assert re.search(r"^1\.1 Helse Nord", whole, re.M)
+    assert "Figur 1.1" in whole
+    for number, lines in enumerate(pages[1:], start=2):
+        assert lines[-1] == str(number), f"page {number}"
+        assert len(lines) > 1, f"page {number} is empty"
+    # the long table runs over pages with its header repeated, under a running head
+    table_pages = [p for p in pages if any(ln.startswith("Rad ") for ln in p)]
+    assert len(table_pages) >= 2
+    assert all(any(ln.startswith("Oppdrag") and "Fremdrift" in ln for ln in p) for p in table_pages)
+    assert table_pages[1][0].startswith("Kapittel 1")
+
+
+def test_house_colours_are_the_palette():
+    template = (EXTENSION / "typst-template.typ").read_text(encoding="utf-8").upper()
+    for fill in [*palette.COLOUR_FILLS.values(), *palette.STATUS_FILLS.values(),
+                 *(c.lstrip("#") for c in (palette.TEXT, palette.GRID, palette.PRIMARY))]:
+        assert f'RGB("#{fill.upper()}")' in template
