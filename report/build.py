@@ -7,7 +7,6 @@ a lock keeps two builds started at once from mixing their files.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -18,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report.content import blocks as block_gen, tallgrunnlag
+from report.content.chapters import check_chapters
 from report.content.figures import cached_indicator_figures
 from report.content.references import check_references, find_references
 from report.content.variables import variables as make_variables
 from report.data import schema
 from report.data.cache import FOLDER as CACHE, WorkbookCache
-from report.data.config import load_config
+from report.data.config import check_config, load_config
+from report.data.files import locked
 from report.data.load import load_dataset
 from report.data.manifest import make_manifest
 from report.data.model import Dataset
@@ -66,12 +67,14 @@ def build(root: Path) -> BuildResult:
         variables["logo"] = logo
     references = find_references(root)
     problems.extend(check_references(references, block_gen.block_names(dataset, config.year), variables))
+    problems.extend(check_chapters(root))
+    problems.extend(check_config(config))
     if problems.errors:
         raise DataError(problems)
 
     wanted = sorted({r.name for r in references if r.kind == "blokk" and r.name in figures})
     workbook = f"{GENERATED}/{tallgrunnlag.file_name(config.year)}"  # Quarto copies it with the pages
-    with _build_lock(root):
+    with locked(root / f".{GENERATED}.lock"):  # two builds started at once never mix files
         tmp = Path(tempfile.mkdtemp(prefix=f".{GENERATED}-", dir=root))
         try:
             drawn, drawn_ids = cached_indicator_figures(
@@ -147,27 +150,3 @@ def _swap_in(tmp: Path, root: Path) -> None:
     os.replace(tmp, target)
     os.replace(target / VARIABLES, root / VARIABLES)
     shutil.rmtree(old, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _build_lock(root: Path):
-    """An exclusive lock on the project's lock file for the time of the write and swap."""
-    with open(root / f".{GENERATED}.lock", "a+b") as handle:
-        if os.name == "nt":
-            import msvcrt
-
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            if os.name == "nt":
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-            else:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-

@@ -9,10 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 from report.content.blocks import block_names
+from report.content.chapters import check_chapters
 from report.content.references import check_references, find_placeholders, find_references, flatten
 from report.content.variables import variables
 from report.data import schema
-from report.data.config import Config, load_config
+from report.data.config import Config, check_config, load_config
 from report.data.load import load_dataset
 from report.data.model import Dataset
 from report.data.problems import print_problems
@@ -54,6 +55,8 @@ def run_check(root: Path, wanted: str | None = None) -> int:
     # the chapters' references, against the blocks and variables `rapport generer` makes
     problems.extend(check_references(find_references(config.root), block_names(dataset, config.year),
                                      variables(dataset, config)))
+    problems.extend(check_chapters(config.root))
+    problems.extend(check_config(config))
     if problems.errors:
         in_chapters = len(problems.errors) - in_data
         print(f"Fant {len(problems.errors)} feil ({in_data} i regnearkene i data/, {in_chapters} i kapitlene):",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
 import time
 from pathlib import Path
 
 from report.data import schema
+from report.data.config import CONFIG_FILE
 from report.data.problems import DataError, print_problems
 from report.workflow.backup import FileOpen
 
@@ -47,8 +49,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Verktøy for statusrapporten for Nasjonal helse- og sykehusplan.",
     )
     parser.add_argument(
-        "--prosjekt", type=Path, default=Path("."), metavar="MAPPE",
-        help="prosjektmappen (der rapport.toml ligger); standard er gjeldende mappe",
+        "--prosjekt", type=Path, metavar="MAPPE",
+        help="prosjektmappen (der rapport.toml ligger); standard er mappen du står i eller den nærmeste over",
     )
     sub = parser.add_subparsers(dest="kommando", metavar="KOMMANDO", required=True)
     check = sub.add_parser("sjekk", help="kontroller regnearkene i data/ og vis et sammendrag eller feilene, "
@@ -60,9 +62,13 @@ def _parser() -> argparse.ArgumentParser:
         "generer",
         help="lag tabeller, figurer og tall til kapitlene i _generert/ (kjøres av Quarto før hver render)",
     )
-    sub.add_parser("bygg", help="lag hele rapporten (HTML, PDF og Word) med Quarto")
+    build = sub.add_parser("bygg", help="lag hele rapporten (HTML, PDF og Word) med Quarto")
+    build.add_argument("--detaljer", action="store_true",
+                       help="vis alt Quarto skriver underveis (også innstillingene for hvert format)")
     new_year = sub.add_parser("nytt-aar", help="rull prosjektet fram til et nytt rapporteringsår")
     new_year.add_argument("aar", type=int, metavar="ÅR", help="det nye rapporteringsåret, f.eks. 2023")
+    new_year.add_argument("--dato", type=_date, metavar="DD.MM.ÅÅÅÅ",
+                          help="datoen den nye rapporten leveres (spørres om når den mangler og du skriver i et vindu)")
     innspill = sub.add_parser("innspill", help="samle inn status fra avdelingene med ett regneark per avdeling")
     steps = innspill.add_subparsers(dest="steg", metavar="STEG", required=True)
     make = steps.add_parser("lag", help="lag ett innspillsark per ansvarlig avdeling for rapporteringsåret")
@@ -72,6 +78,36 @@ def _parser() -> argparse.ArgumentParser:
     read.add_argument("mappe", type=Path, metavar="MAPPE", help="mappen med de utfylte innspillsarkene")
     read.add_argument("--bare-vis", action="store_true", help="vis hva som ville blitt endret, uten å skrive noe")
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.strip(), "%d.%m.%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» er ikke en dato som 18.10.2023") from None
+
+
+def _ask_date(year: int) -> dt.date | None:
+    """The new report's date, asked for in a terminal (empty: set it later)."""
+    if not sys.stdin.isatty():
+        return None
+    while True:
+        answer = input(f"Datoen rapporten for {year} leveres (DD.MM.ÅÅÅÅ, tom for å sette den senere): ").strip()
+        if not answer:
+            return None
+        try:
+            return _date(answer)
+        except argparse.ArgumentTypeError as e:
+            print(e)
+
+
+def find_project(start: Path) -> Path | None:
+    """The project folder: `start` or the nearest folder above it with rapport.toml, as git finds
+    its repository (so a command run in chapters/ works)."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
 
 
 def _generate(root: Path) -> int:
@@ -95,7 +131,11 @@ def _generate(root: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    root = args.prosjekt.resolve()  # messages name files relative to it
+    root = args.prosjekt.resolve() if args.prosjekt else find_project(Path.cwd())
+    if root is None:
+        print(f"Finner ikke prosjektmappen (mappen med {CONFIG_FILE}) i {Path.cwd()} eller mappene over. "
+              "Gå til prosjektmappen, og kjør kommandoen der.", file=sys.stderr)
+        return 2
     if args.kommando == "sjekk":
         from report.check import run_check
 
@@ -105,19 +145,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.kommando == "bygg":
         from report.publish.quarto import render
 
-        return render(root)
+        return render(root, args.detaljer)
     if args.kommando == "nytt-aar":
-        return _roll_over(root, args.aar)
+        return _roll_over(root, args.aar, args.dato or _ask_date(args.aar))
     if args.kommando == "innspill":
         return _innspill(root, args)
     return 2
 
 
-def _roll_over(root: Path, year: int) -> int:
+def _roll_over(root: Path, year: int, date: dt.date | None) -> int:
     from report.workflow.rollover import RolloverError, roll_over
 
     try:
-        lines = roll_over(root, year)
+        lines = roll_over(root, year, date)
     except (RolloverError, FileOpen) as e:
         print(e, file=sys.stderr)
         return 1

@@ -30,7 +30,7 @@ class Reference:
     name: str
 
 
-def _sources(root: Path) -> list[Path]:
+def sources(root: Path) -> list[Path]:
     return sorted(
         p for p in root.rglob("*.qmd")
         if not _SKIP_DIRS.intersection(p.relative_to(root).parts) and not p.name.startswith(".")
@@ -39,7 +39,7 @@ def _sources(root: Path) -> list[Path]:
 
 def find_references(root: Path) -> list[Reference]:
     refs = []
-    for path in _sources(root):
+    for path in sources(root):
         rel = path.relative_to(root).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             for m in _SHORTCODE.finditer(line):
@@ -59,7 +59,7 @@ def flatten(variables: dict, prefix: str = "") -> dict[str, str]:
 def find_placeholders(root: Path) -> Problems:
     """A warning for every line still holding «Skriv her …» or the unfinished marker."""
     problems = Problems()
-    for path in _sources(root):
+    for path in sources(root):
         rel = path.relative_to(root).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             m = _PLACEHOLDER.search(line)
@@ -83,7 +83,7 @@ def check_references(refs: list[Reference], blocks: set[str], variables: dict) -
                              "(rapport sjekk --variabler).")
         if ref.name in known[ref.kind]:
             continue
-        close = _close(ref.name, known[ref.kind])
+        close = close_names(ref.name, known[ref.kind])
         hint = f" Mente du {' eller '.join(f'«{c}»' for c in close)}?" if close else ""
         problems.error(
             ref.file, None, f"linje {ref.line}",
@@ -96,7 +96,7 @@ def _fold(name: str) -> str:
     return name.casefold().replace("å", "aa").replace("ø", "o").replace("æ", "ae")
 
 
-def _close(name: str, known: set[str]) -> list[str]:
+def close_names(name: str, known: set[str]) -> list[str]:
     """The known names nearest to `name`: at most three, and only those about as close as the
     best one (so «sist» suggests «A10.siste», not every indicator's). «år» matches «aar»."""
     scored = sorted((-difflib.SequenceMatcher(None, _fold(name), _fold(k)).ratio(), k) for k in known)

@@ -189,8 +189,7 @@ def _write_cover(ws, dataset: Dataset, config: Config, indicators: list[Indicato
         notes.append("Verdier der kolonnen Kilde sier «illustrativ», er eksempeldata, ikke offisielle tall.")
     _text(ws.cell(1, 1), f"Tallgrunnlag: {config.title}").font = Font(bold=True, size=14)
     lines = [("Rapporteringsår", config.year), ("Utgiver", config.author), ("Dato", config.date),
-             ("Kilder", basis),
-             ("Kontakt", "[Fylles inn: navn og e-post til kontaktperson]")]
+             ("Kilder", basis)] + ([("Kontakt", config.contact)] if config.contact else [])
     lines += [("Merknader" if n == 0 else None, note) for n, note in enumerate(notes)]
     for row, (label, value) in enumerate(lines, start=3):
         if label:

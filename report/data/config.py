@@ -1,4 +1,5 @@
-"""The project's settings: `rapport.toml` at the project root."""
+"""The project's settings: `rapport.toml` at the project root, and the book's title and author
+from `_quarto.yml`, where Quarto reads them (one place for each setting)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from report.data.problems import Problems
+
 CONFIG_FILE = "rapport.toml"
+QUARTO_FILE = "_quarto.yml"
+MOVED = {"tittel": "book: title", "forfatter": "book: author"}  # rapport.toml keys now in _quarto.yml
 
 
 @dataclass(frozen=True)
@@ -18,21 +25,46 @@ class Config:
     title: str
     author: str
     contact: str = ""  # who readers ask about the report (the colophon)
+    moved: tuple[str, ...] = ()  # keys still in rapport.toml that _quarto.yml now holds
 
     @property
     def data_dir(self) -> Path:
         return self.root / "data"
 
 
+def quarto_settings(root: Path) -> dict:
+    """`_quarto.yml` as Quarto reads it (an empty dict where there is none)."""
+    path = Path(root) / QUARTO_FILE
+    if not path.is_file():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 def load_config(root: Path) -> Config:
     path = Path(root) / CONFIG_FILE
     with path.open("rb") as f:
         raw = tomllib.load(f)["rapport"]
+    book = quarto_settings(root).get("book") or {}
     return Config(
         root=Path(root).resolve(),
         year=int(raw["aar"]),
         date=raw["dato"],
-        title=str(raw["tittel"]),
-        author=str(raw["forfatter"]),
+        title=str(book.get("title") or raw.get("tittel", "")),
+        author=str(book.get("author") or raw.get("forfatter", "")),
         contact=str(raw.get("kontakt", "")),
+        moved=tuple(key for key in MOVED if key in raw),
     )
+
+
+def check_config(config: Config) -> Problems:
+    """Warnings about settings a reader would see wrong: a date outside the reporting year, a
+    setting in rapport.toml that only _quarto.yml decides now."""
+    problems = Problems()
+    if config.date.year != config.year:
+        problems.warning(CONFIG_FILE, None, "dato", f"datoen {config.date:%d.%m.%Y} er ikke i rapporteringsåret "
+                                                    f"{config.year}, og den står på forsiden og under forordet. "
+                                                    "Sett dato = ÅÅÅÅ-MM-DD for datoen rapporten leveres.")
+    for key in config.moved:
+        problems.warning(CONFIG_FILE, None, key, f"«{key}» brukes ikke lenger: den står i {QUARTO_FILE} under "
+                                                 f"«{MOVED[key]}». Endre den der, og ta linjen bort fra {CONFIG_FILE}.")
+    return problems

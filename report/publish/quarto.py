@@ -3,20 +3,32 @@
 Quarto empties its output folder before it runs the pre-render step, so a build that fails
 (bad data, an unknown block, Quarto, Typst or the Word post-processing) would leave no report
 at all. Quarto therefore writes to a staging folder, which replaces `_bok/` only when every
-format was made: a failed build leaves the previous report as it was.
+format was made and holds every chapter: a failed, refused or interrupted build leaves the
+previous report as it was, and nothing of its own among the writers' files.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from report.content.chapters import check_chapters
+from report.data.files import Locked, locked
+from report.data.problems import print_problems
+from report.publish.complete import missing_chapters
+from report.publish.quarto_log import QuartoLog
+
 OUTPUT = "_bok"
 STAGING = ".bok-ny"  # hidden, so Quarto never takes it for input
 PREVIOUS = ".bok-forrige"
+LOCK = ".bygg.lock"
+# What Quarto writes beside the sources while it works, and leaves there when it is stopped.
+_LEFT_BY_QUARTO = (".html", ".pdf", ".docx", ".typ", ".tex", ".quarto_ipynb")
 
 INSTALL_HELP = """Fant ikke Quarto på denne maskinen.
 Installer Quarto på en av disse måtene, og kjør «rapport bygg» på nytt:
@@ -31,14 +43,37 @@ Tabeller, figurer og tall kan lages uten Quarto med «rapport generer»."""
 PANDOC_RUNTIME = {"GHCRTS": "-c"}
 
 
+class Stopped(Exception):
+    """The build was interrupted (Ctrl-C, or the process told to stop)."""
+
+
 def find_quarto() -> str | None:
     """Quarto on PATH, or the one the `quarto` extra installed beside this Python."""
     here = str(Path(sys.executable).parent)
     return shutil.which("quarto", path=os.pathsep.join([here, os.environ.get("PATH", "")]))
 
 
-def render(root: Path) -> int:
+def render(root: Path, details: bool = False) -> int:
+    """Build the report into `_bok/`; `details` shows all of Quarto's output as it comes."""
     root = Path(root).resolve()
+    kept = " Forrige versjon i _bok/ er beholdt." if (root / OUTPUT).exists() else ""
+    try:
+        with locked(root / LOCK, wait=False, holder=f"{os.getpid()} {dt.datetime.now():%H:%M}"):
+            return _render(root, details, kept)
+    except Locked as e:
+        since = f" (startet kl. {e.holder.split()[-1]})" if e.holder else ""
+        print(f"En annen bygging pågår i denne prosjektmappen{since}. Vent til den er ferdig, og kjør "
+              f"«rapport bygg» på nytt.{kept}", file=sys.stderr)
+        return 1
+
+
+def _render(root: Path, details: bool, kept: str) -> int:
+    problems = check_chapters(root)
+    if problems.errors:
+        print(f"Rapporten ble ikke bygget: {len(problems.errors)} feil i kapitlene må rettes først.{kept}",
+              file=sys.stderr)
+        print_problems(problems.errors)
+        return 1
     quarto = find_quarto()
     if quarto is None:
         print(INSTALL_HELP, file=sys.stderr)
@@ -48,24 +83,99 @@ def render(root: Path) -> int:
     env["QUARTO_PYTHON"] = sys.executable
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     staging = root / STAGING
+    before = _beside_sources(root)
     shutil.rmtree(staging, ignore_errors=True)
     print("Lager rapporten med Quarto (HTML, PDF og Word). Fremdriften vises under.", flush=True)
-    result = subprocess.run([quarto, "render", "--output-dir", STAGING], cwd=root, env=env)
-    kept = " Forrige versjon i _bok/ er beholdt." if (root / OUTPUT).exists() else ""
-    if result.returncode != 0:
+    log = QuartoLog(details)
+    try:
+        returncode = _run(quarto, root, env, log)
+    except Stopped:
+        _clean_up(root, before)
+        print(f"\nByggingen ble stoppet før den var ferdig.{kept} Ingen filer er latt igjen.", file=sys.stderr)
+        return 130
+    _clean_up(root, before, keep_staging=returncode == 0)
+    if returncode != 0:
+        log.print_failure()
+        print(f"Quarto stoppet med feil (se meldingene over).{kept}", file=sys.stderr)
+        return returncode or 1
+    gone = missing_chapters(root, staging)
+    if gone:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"Quarto stoppet med feil: se meldingene over.{kept}", file=sys.stderr)
-        return result.returncode or 1
+        log.print_warnings()
+        print(f"Rapporten ble ikke ferdig: kapitler mangler i det Quarto laget.{kept}", file=sys.stderr)
+        for form, chapters in gone.items():
+            print(f"  FEIL: {form}: mangler {', '.join(chapters)}", file=sys.stderr)
+        print("Som regel er det en kode eller blokk i kapittelet før som ikke er lukket: kjør «rapport sjekk».",
+              file=sys.stderr)
+        return 1
     try:
         _swap_in(staging, root / OUTPUT)
     except OSError as e:
-        print(f"Rapporten ble laget i {STAGING}/, men kunne ikke flyttes til {OUTPUT}/: {e.strerror or e}. "
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"Rapporten ble laget, men kunne ikke flyttes til {OUTPUT}/: {e.strerror or e}. "
               f"Lukk filer fra {OUTPUT}/ som er åpne (PDF, Word), og kjør «rapport bygg» på nytt.{kept}",
               file=sys.stderr)
         return 1
+    log.print_warnings()
     outputs = sorted(p.name for p in (root / OUTPUT).glob("*") if p.suffix in {".html", ".pdf", ".docx", ".xlsx"})
     print(f"Ferdig. Rapporten ligger i {OUTPUT}/: " + ", ".join(outputs))
     return 0
+
+
+def _run(quarto: str, root: Path, env: dict, log: QuartoLog) -> int:
+    """Quarto in its own process group, its output through `log`. Ctrl-C or SIGTERM stops
+    Quarto and everything it started, and raises Stopped."""
+    process = subprocess.Popen([quarto, "render", "--output-dir", STAGING], cwd=root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                               errors="replace", start_new_session=os.name != "nt")
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        for line in process.stdout:
+            log.add(line)
+        return process.wait()
+    except KeyboardInterrupt:
+        _stop(process)
+        raise Stopped from None
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if os.name == "nt":  # no process groups: Ctrl-C reached Quarto too
+        process.kill()
+        process.wait()
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(wait)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _beside_sources(root: Path) -> set[Path]:
+    """What is in the project folder and the chapters' folders now."""
+    folders = {root, *(p.parent for p in root.glob("*/*.qmd") if not p.parent.name.startswith(("_", ".")))}
+    return {p for folder in folders for p in folder.iterdir()}
+
+
+def _clean_up(root: Path, before: set[Path], keep_staging: bool = False) -> None:
+    """Remove what Quarto left beside the sources (web pages, their folders, an unfinished Word
+    file or PDF) that was not there before the build: never a file the writers had."""
+    for path in _beside_sources(root) - before:
+        if path.name == STAGING and keep_staging:
+            continue
+        if path.is_dir() and (path.name.endswith("_files") or path.name in {"site_libs", STAGING}):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.is_file() and path.suffix in _LEFT_BY_QUARTO:
+            path.unlink(missing_ok=True)
 
 
 def _swap_in(staging: Path, target: Path) -> None:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from report.content.changes import DONE
+from report.content.norsk import format_date
 from report.data import schema
 from report.data.config import CONFIG_FILE, load_config
 from report.data.load import load_dataset
@@ -26,10 +27,14 @@ class RolloverError(Exception):
     pass
 
 
-def roll_over(root: Path, year: int, now: dt.datetime | None = None) -> list[str]:
+def roll_over(root: Path, year: int, date: dt.date | None = None, now: dt.datetime | None = None) -> list[str]:
+    """Roll forward to `year`; `date` (in that year) is the new report's date, else it is left
+    for the editor to set (and `rapport sjekk` warns until it is)."""
     config = load_config(root)
     if year != config.year + 1:
         raise RolloverError(f"Rapporteringsåret er {config.year}; neste år er {config.year + 1}, ikke {year}.")
+    if date is not None and date.year != year:
+        raise RolloverError(f"Datoen {date:%d.%m.%Y} er ikke i {year}. Ingenting er endret.")
     dataset, problems = load_dataset(config.data_dir)
     if problems.errors:
         raise DataError(problems)
@@ -51,9 +56,14 @@ def roll_over(root: Path, year: int, now: dt.datetime | None = None) -> list[str
                     "Status": [as_row(s) for s in dataset.partnership_status + status]}, created=created)
     settings = root / CONFIG_FILE
     text = re.sub(r"(?m)^aar\s*=\s*\d{4}", f"aar = {year}", settings.read_text(encoding="utf-8"))
+    if date is not None:
+        text = re.sub(r"(?m)^dato\s*=\s*\S+", f"dato = {date.isoformat()}", text)
     settings.write_text(text, encoding="utf-8")
+    when = (f"Rapporten dateres {format_date(date)}." if date else
+            f"Sett datoen rapporten leveres i {CONFIG_FILE} (dato = ÅÅÅÅ-MM-DD); til da står fjorårets dato, "
+            "og «rapport sjekk» minner deg på det.")
     return [
-        f"Rapporteringsåret er nå {year} (i {CONFIG_FILE}). Husk å endre datoen der også.",
+        f"Rapporteringsåret er nå {year} (i {CONFIG_FILE}). {when}",
         f"{len(carried)} oppdrag som ikke er levert eller avsluttet, har fått en rad for {year} "
         "med tom statustekst, farge og trend.",
         f"{len(status)} helsefellesskap har fått en statusrad for {year} med tom statustekst.",

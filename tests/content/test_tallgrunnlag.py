@@ -165,7 +165,8 @@ def test_cover_and_contents(sample):
     assert cover["Dato"].is_date and cover["Dato"].value.date() == dt.date(2022, 10, 19)
     assert cover["Utgiver"].value == "Helsedirektoratet"
     assert "NPR" in cover["Kilder"].value and "illustrativ" not in cover["Kilder"].value
-    assert cover["Kontakt"].value and cover["Merknader"].value
+    assert cover["Kontakt"].value == config.contact == "Helsedirektoratet, postmottak@helsedir.no"
+    assert cover["Merknader"].value
     _, rows = _table(wb["Innhold"])
     assert [r["Ark"].value for r in rows] == wb.sheetnames[2:]
     for r in rows:

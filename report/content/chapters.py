@@ -1,0 +1,168 @@
+"""The chapters as Quarto will read them: the book's chapter list, and the markup that would
+silently swallow the rest of a chapter (or of the book, in the PDF and the Word file).
+
+A shortcode missing its `>}}`, an unclosed `:::` div, code fence or HTML comment makes Pandoc
+take everything after it as part of that one element, and Quarto still reports success. A
+cross-reference to a label that does not exist prints «?@fig-x». Each is an error naming the
+chapter and line, found before Quarto runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from report.content.references import close_names, sources
+from report.data.config import QUARTO_FILE, quarto_settings
+from report.data.problems import Problems
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_DIV_OPEN = re.compile(r"^\s*:{3,}\s*(\{[^}]*\}|[^\s:{}][^\s{}]*)\s*:*\s*$")
+_DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
+_SHORTCODE_MARK = re.compile(r"\{\{\{<.*?>\}\}\}|\{\{<|>\}\}")  # an escaped {{{< x >}}} is text
+_INLINE_CODE = re.compile(r"(`+).*?\1")
+# Quarto's cross-reference kinds; `[-@sec-x]` and `@sec-x` alike. An e-mail address is not one.
+_XREF = re.compile(r"(?<![\w@.\\])-?@((?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-[\w-]*\w)")
+_LABEL = re.compile(r"\{[^}]*?#((?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-[\w-]*\w)")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a chapter that Pandoc reads as markdown (not code, not inside a comment)."""
+
+    file: str
+    number: int
+    text: str
+
+
+def book_chapters(root: Path) -> list[str]:
+    """The chapter files `_quarto.yml` lists under `book:` (chapters, then appendices), in order."""
+    book = quarto_settings(root).get("book") or {}
+
+    def files(entries) -> list[str]:
+        out = []
+        for entry in entries or []:
+            if isinstance(entry, str):
+                out.append(entry)
+            elif isinstance(entry, dict):  # a part: `- part: Title` with its own `chapters:`
+                out += ([entry["part"]] if str(entry.get("part", "")).endswith(".qmd") else [])
+                out += files(entry.get("chapters"))
+        return out
+
+    return files(book.get("chapters")) + files(book.get("appendices"))
+
+
+def check_chapters(root: Path) -> Problems:
+    """Every problem in the chapters' markup and cross-references, and chapters not in the book."""
+    root = Path(root)
+    problems = Problems()
+    listed = book_chapters(root)
+    missing = [name for name in listed if not (root / name).is_file()]
+    for name in missing:
+        problems.error(QUARTO_FILE, None, None, f"kapittelet «{name}» står i listen over kapitler, men filen finnes "
+                                                "ikke. Rett navnet i _quarto.yml, eller legg filen der.")
+    readable: dict[str, list[Line]] = {}
+    for path in sources(root):
+        name = path.relative_to(root).as_posix()
+        # a draft outside the book may be unfinished in any way: only its absence is said
+        found = problems if name in listed else Problems()
+        readable[name] = _markdown_lines(name, path.read_text(encoding="utf-8"), found)
+        if name.startswith("chapters/") and name not in listed:
+            problems.warning(name, None, None, "kapittelet står ikke i _quarto.yml og kommer ikke med i rapporten. "
+                                               "Er det et utkast, kan det ligge der; ellers legg det til under "
+                                               "«chapters:» eller «appendices:».")
+    in_book = [line for name in listed for line in readable.get(name, [])]
+    _check_shortcodes(in_book, problems)
+    _check_crossrefs(in_book, problems)
+    return problems
+
+
+def _markdown_lines(name: str, text: str, problems: Problems) -> list[Line]:
+    """The lines Pandoc reads as markdown; an unclosed fence, div or comment is an error."""
+    lines: list[Line] = []
+    fence: tuple[str, int] | None = None  # (the fence's characters, line) while inside code
+    comment: int | None = None  # line an unclosed <!-- started on
+    divs: list[int] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if fence:
+            if raw.strip().startswith(fence[0]) and set(raw.strip()) == {fence[0][0]}:
+                fence = None
+            continue
+        if comment:
+            if "-->" in raw:
+                comment = None
+            continue
+        if m := _FENCE.match(raw):
+            fence = (m.group(1), number)
+            continue
+        visible = re.sub(r"<!--.*?-->", "", raw)
+        if "<!--" in visible:
+            comment = number
+            visible = visible[:visible.index("<!--")]
+        if _DIV_CLOSE.match(visible):
+            if divs:
+                divs.pop()
+            else:
+                problems.error(name, None, f"linje {number}", "«:::» lukker ingen blokk og vises som tekst. "
+                                                              "Fjern linjen, eller åpne blokken over den.")
+            continue
+        if _DIV_OPEN.match(visible):
+            divs.append(number)
+        lines.append(Line(name, number, visible))
+    if fence:
+        problems.error(name, None, f"linje {fence[1]}", f"kodeblokken som starter med «{fence[0]}» lukkes aldri, "
+                                                        f"så resten av kapittelet blir kode. Avslutt den med "
+                                                        f"«{fence[0]}» på en egen linje.")
+    if comment:
+        problems.error(name, None, f"linje {comment}", "kommentaren «<!--» lukkes aldri med «-->», så resten av "
+                                                       "kapittelet blir borte. Avslutt den med «-->».")
+    for number in divs:
+        problems.error(name, None, f"linje {number}", "blokken «:::» som starter her, lukkes aldri, så resten av "
+                                                      "kapittelet havner i den. Avslutt den med «:::» på en egen linje.")
+    return lines
+
+
+def _check_shortcodes(lines: list[Line], problems: Problems) -> None:
+    """Each `{{<` closed by `>}}` on the same line, before the next `{{<`; no `>}}` without one."""
+    for line in lines:
+        text = _INLINE_CODE.sub("", line.text)
+        opened = None
+        for m in _SHORTCODE_MARK.finditer(text):
+            mark = m.group(0)
+            if mark.startswith("{{{"):
+                continue
+            if mark == ">}}":
+                if opened is None:
+                    problems.error(line.file, None, f"linje {line.number}",
+                                   f"«>}}}}» uten «{{{{<» foran: {_near(text, m.start())}. En kode skrives "
+                                   "som {{< var NAVN >}} eller {{< blokk NAVN >}}.")
+                opened = None
+                continue
+            if opened is not None:
+                break
+            opened = m.start()
+        if opened is not None:
+            problems.error(line.file, None, f"linje {line.number}",
+                           f"koden «{_near(text, opened)}» mangler «>}}}}» til slutt, og da forsvinner resten av "
+                           "rapporten fra PDF-en og Word-filen. Skriv den som {{< var NAVN >}}.")
+
+
+def _near(text: str, start: int) -> str:
+    snippet = text[start:start + 48].strip()
+    return snippet if len(text) - start <= 48 else snippet + "…"
+
+
+def _check_crossrefs(lines: list[Line], problems: Problems) -> None:
+    labels = {m.group(1) for line in lines for m in _LABEL.finditer(line.text)}
+    for line in lines:
+        for m in _XREF.finditer(_INLINE_CODE.sub("", line.text)):
+            label = m.group(1)
+            if label in labels:
+                continue
+            kind = label.split("-")[0]
+            close = close_names(label, {x for x in labels if x.startswith(kind + "-")})
+            hint = f" Mente du {' eller '.join(f'@{c}' for c in close)}?" if close else ""
+            problems.error(line.file, None, f"linje {line.number}",
+                           f"henvisningen «@{label}» viser ikke til noe i rapporten og blir stående som "
+                           f"«?@{label}».{hint}")
