@@ -130,7 +130,11 @@ def _generate(root: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):  # `rapport` alone: what it can do
+        parser.print_help()
+        return 2
+    args = parser.parse_args(argv)
     root = args.prosjekt.resolve() if args.prosjekt else find_project(Path.cwd())
     if root is None:
         print(f"Finner ikke prosjektmappen (mappen med {CONFIG_FILE}) i {Path.cwd()} eller mappene over. "
@@ -174,9 +178,9 @@ def _innspill(root: Path, args) -> int:
 
     try:
         if args.steg == "lag":
-            lines, warnings = innspill.make(root, args.til), []
+            result = replies.Result(innspill.make(root, args.til), [], [])
         else:
-            lines, warnings = replies.read(root, args.mappe, write=not args.bare_vis)
+            result = replies.read(root, args.mappe, write=not args.bare_vis)
     except (innspill.InnspillError, FileOpen) as e:
         print(e, file=sys.stderr)
         return 1
@@ -188,8 +192,13 @@ def _innspill(root: Path, args) -> int:
         print(f"Ingenting er endret. Rett disse {len(e.problems.errors)} feilene først:", file=sys.stderr)
         print_problems(e.problems.errors + e.problems.warnings)
         return 1
-    print("\n".join(lines))
-    print_problems(warnings, file=sys.stdout)
+    print("\n".join(result.lines))
+    print_problems(result.warnings, file=sys.stdout)
+    if result.conflicts:
+        print(f"{len(result.conflicts)} oppdrag har en konflikt og er ikke endret; før inn det som skal gjelde "
+              "for hånd i data/oppdrag.xlsx:", file=sys.stderr)
+        print_problems(result.conflicts)
+        return 1
     return 0
 
 

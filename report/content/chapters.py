@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from report.content.references import close_names, sources
+from report.content.references import sources
 from report.data.config import QUARTO_FILE, quarto_settings
+from report.data.messages import close_names
 from report.data.problems import Problems
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")

@@ -7,15 +7,14 @@ value for, and text still marked unfinished, are warnings naming the chapter and
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from report.data.messages import close_names
 from report.data.problems import Problems
 
 _SHORTCODE = re.compile(r"(?<!\{)\{\{<\s*(blokk|var)\s+([^\s>]*)\s*>\}\}")
-_CUTOFF = 0.6  # difflib's ratio below which a name is not suggested
 _SKIP_DIRS = {"_bok", "_generert", ".venv", ".quarto", "_extensions"}
 MISSING = "–"  # what `variables.variables` gives for a value the data lacks
 UNFINISHED = "[UFERDIG]"  # the writers' marker for unfinished text (README)
@@ -90,15 +89,3 @@ def check_references(refs: list[Reference], blocks: set[str], variables: dict) -
             f"{noun[ref.kind]} «{ref.name}» finnes ikke.{hint}",
         )
     return problems
-
-
-def _fold(name: str) -> str:
-    return name.casefold().replace("å", "aa").replace("ø", "o").replace("æ", "ae")
-
-
-def close_names(name: str, known: set[str]) -> list[str]:
-    """The known names nearest to `name`: at most three, and only those about as close as the
-    best one (so «sist» suggests «A10.siste», not every indicator's). «år» matches «aar»."""
-    scored = sorted((-difflib.SequenceMatcher(None, _fold(name), _fold(k)).ratio(), k) for k in known)
-    best = -scored[0][0] if scored else 0
-    return [k for score, k in scored[:3] if -score >= max(_CUTOFF, best - 0.05)]

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from report.data.messages import choice_noun, msg
+from report.data.messages import choice_noun, did_you_mean, msg
 from report.data.periods import parse_period, period_from_date
 from report.data.problems import Problems
 from report.data.schema import Column, Kind
@@ -77,7 +77,8 @@ def parse(raw: Any, column: Column, where: tuple, problems: Problems) -> Any:
         folded = {c.casefold(): c for c in column.choices}
         normal = folded.get(" ".join(value.split()).casefold())
         if normal is None:
-            problems.error(*at(where), msg("choice", value=value, noun=choice_noun(column.header), choices=", ".join(column.choices)))
+            problems.error(*at(where), msg("choice", value=value, noun=choice_noun(column.header), choices=", ".join(column.choices),
+                                           hint=did_you_mean(value, column.choices)))
             return None
         problems.warning(*at(where), msg("normalised", value=value, normal=normal))
         return normal == "ja" if kind is Kind.YES_NO else normal

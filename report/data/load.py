@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from report.data import schema
 from report.data.cells import column_letter
-from report.data.messages import choice_noun, msg
+from report.data.messages import choice_noun, did_you_mean, msg
 from report.data.model import Assignment, Dataset, Indicator, IndicatorValue, Partnership, PartnershipStatus
 from report.data.problems import Problems
 from report.data.schema import Sheet
@@ -89,14 +89,16 @@ def _build(tables: dict[str, Table], problems: Problems, files: dict[str, str]) 
     where = (files.get(sheet.name), sheet.name)
     for _, at, rec in complete(sheet):
         if ds.indicators and rec["indicator_id"] not in ds.indicators:
-            problems.error(*where, at("indicator_id"), msg("unknown_indicator", value=rec["indicator_id"]))
+            problems.error(*where, at("indicator_id"), msg("unknown_indicator", value=rec["indicator_id"],
+                                                                hint=did_you_mean(rec["indicator_id"], ds.indicators)))
             continue
         if rec["geo_level"] == "helsefellesskap" and names and rec["geo"] not in names:
-            problems.error(*where, at("geo"), msg("unknown_partnership", value=rec["geo"]))
+            problems.error(*where, at("geo"), msg("unknown_partnership", value=rec["geo"], hint=did_you_mean(rec["geo"], names)))
             continue
         if rec["geo_level"] == "RHF" and rec["geo"] not in schema.RHFS:
             problems.error(*where, at("geo"),
-                           msg("choice", value=rec["geo"], noun=choice_noun("RHF"), choices=", ".join(schema.RHFS)))
+                           msg("choice", value=rec["geo"], noun=choice_noun("RHF"), choices=", ".join(schema.RHFS),
+                               hint=did_you_mean(rec["geo"], schema.RHFS)))
             continue
         ds.values.append(IndicatorValue(**{**rec, "note": rec["note"] or "", "source": rec["source"] or ""}))
 
@@ -105,7 +107,8 @@ def _build(tables: dict[str, Table], problems: Problems, files: dict[str, str]) 
                              lambda x: f" for {x['year']}"):
         if names and rec["partnership"] not in names:
             problems.error(files[sheet.name], sheet.name, at("partnership"),
-                           msg("unknown_partnership", value=rec["partnership"]))
+                           msg("unknown_partnership", value=rec["partnership"],
+                               hint=did_you_mean(rec["partnership"], names)))
             continue
         ds.partnership_status.append(PartnershipStatus(**{**rec, "status_text": rec.get("status_text") or ""}))
     return ds

@@ -1,5 +1,9 @@
 """Every message a writer sees about the data, in one place so the wording stays consistent."""
 
+import difflib
+
+_CUTOFF = 0.6  # difflib's ratio below which a name is not suggested
+
 MESSAGES = {
     "missing_file": "filen mangler i data/",
     "not_xlsx": "er ikke en Excel-arbeidsbok (.xlsx). Åpne filen i Excel og lagre den som «Excel-arbeidsbok (.xlsx)»",
@@ -19,7 +23,7 @@ MESSAGES = {
     "merged": "sammenslåtte celler ({range}) er ikke tillatt. Del opp cellene",
     "formula_no_value": "formelen «{formula}» har ingen lagret verdi. Åpne filen i Excel og lagre den på nytt",
     "required": "«{header}» må fylles ut",
-    "choice": "«{value}» er ikke {noun} ({choices})",
+    "choice": "«{value}» er ikke {noun} ({choices}){hint}",
     "normalised": "«{value}» er lest som «{normal}»",
     "number": "«{value}» er ikke et tall",
     "integer": "«{value}» er ikke et heltall",
@@ -29,8 +33,8 @@ MESSAGES = {
     "period": "«{value}» er ikke en gyldig periode (2022, 2022 T1, 2022 H1, 2022-09, 15.09.2022 eller 2019–2021)",
     "id": "«{value}» er ikke en gyldig ID (bare bokstaver A–Z, tall og bindestrek, for eksempel SAM-01)",
     "duplicate_id": "{what} «{value}» finnes flere ganger{scope} (også i {other})",
-    "unknown_indicator": "ukjent indikator «{value}» (finnes ikke i arket Katalog)",
-    "unknown_partnership": "ukjent helsefellesskap «{value}» (finnes ikke i arket Helsefellesskap)",
+    "unknown_indicator": "ukjent indikator «{value}» (finnes ikke i arket Katalog){hint}",
+    "unknown_partnership": "ukjent helsefellesskap «{value}» (finnes ikke i arket Helsefellesskap){hint}",
 }
 
 
@@ -53,3 +57,21 @@ def choice_noun(header: str) -> str:
 
 def msg(key: str, **kwargs) -> str:
     return MESSAGES[key].format(**kwargs)
+
+
+def _fold(name: str) -> str:
+    return name.casefold().replace("å", "aa").replace("ø", "o").replace("æ", "ae")
+
+
+def close_names(name: str, known: set[str]) -> list[str]:
+    """The known names nearest to `name`: at most three, and only those about as close as the
+    best one (so «sist» suggests «A10.siste», not every indicator's). «år» matches «aar»."""
+    scored = sorted((-difflib.SequenceMatcher(None, _fold(name), _fold(k)).ratio(), k) for k in known)
+    best = -scored[0][0] if scored else 0
+    return [k for score, k in scored[:3] if -score >= max(_CUTOFF, best - 0.05)]
+
+
+def did_you_mean(name: str, known) -> str:
+    """'. Mente du «x»?' for the known names nearest to `name` (ending a message), or ''."""
+    close = close_names(str(name), set(known))
+    return f". Mente du {' eller '.join(f'«{c}»' for c in close)}?" if close else ""

@@ -4,7 +4,8 @@ report/workflow/replies.py).
 `lag` writes one workbook per responsible department with its assignments for the reporting
 year, in the layout of data/oppdrag.xlsx. Each workbook carries, as custom document properties,
 the year, and per assignment two fingerprints: of the row in data/oppdrag.xlsx when the workbook
-was made (the base) and of the row as sent. `les` uses them for a three-way merge.
+was made (the base) and of the row as sent; the base rows themselves are kept beside the
+workbooks (BASE_FILE). `les` uses them for a three-way merge.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from pathlib import Path
 
 from report.data import schema
 from report.data.config import load_config
+from report.data.files import write_atomically
 from report.data.load import load_dataset
 from report.data.model import Assignment
 from report.data.problems import DataError
 from report.data.workbooks import as_row, write_workbook
 
 YEAR_PROPERTY = "nhsp-innspill-aar"
+# A copy of data/oppdrag.xlsx as it was when the workbooks were made, beside them (hidden): `les`
+# compares field by field with it, so only a field both sides changed differently is a conflict.
+BASE_FILE = ".grunnlag-oppdrag.xlsx"
 ROW_PROPERTY = "nhsp-oppdrag-"  # + assignment ID; value "<base fingerprint>:<sent fingerprint>"
 EDITABLE = [c for c in schema.ASSIGNMENTS.columns if c.field not in ("id", "year")]
 
@@ -87,13 +92,15 @@ def make(root: Path, folder: Path | None = None) -> list[str]:
     written: list[Path] = []
     try:
         for responsible, rows in groups.items():
-            sent = [_prefilled(a, last_year.get(a.id)) for a in rows]
+            sent = [prefilled(a, last_year.get(a.id)) for a in rows]
             properties = {YEAR_PROPERTY: str(year)}
             properties.update({ROW_PROPERTY + a.id: f"{fingerprint(a)}:{fingerprint(s)}" for a, s in zip(rows, sent)})
             written.append(folder / names[responsible])
             write_workbook(written[-1], _guide(year, responsible), {schema.ASSIGNMENTS.name: [as_row(s) for s in sent]},
                            created=created, properties=properties, locked=("id", "year"))
             lines.append(f"  {names[responsible]}: {len(rows)} oppdrag ({responsible})")
+        written.append(folder / BASE_FILE)
+        write_atomically(written[-1], (config.data_dir / schema.ASSIGNMENTS_BOOK.filename).read_bytes())
     except BaseException:  # all workbooks or none: a half set would be sent out by mistake
         for path in written:
             path.unlink(missing_ok=True)
@@ -111,7 +118,7 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _prefilled(a: Assignment, previous: Assignment | None) -> Assignment:
+def prefilled(a: Assignment, previous: Assignment | None) -> Assignment:
     if a.status_text or previous is None:
         return a
     return dataclasses.replace(a, status_text=previous.status_text)

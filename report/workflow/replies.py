@@ -14,6 +14,7 @@ and the fingerprints of the rows it wrote, and the name of the workbook, so a la
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,11 +28,19 @@ from report.data import schema
 from report.data.config import load_config
 from report.data.load import load_assignments, load_dataset
 from report.data.model import Assignment
-from report.data.problems import DataError, Problems
+from report.data.problems import DataError, Problem, Problems
 from report.data.schema import Kind
 from report.data.workbooks import Unkept, as_row, update_rows
 from report.workflow.backup import back_up, refuse_open
-from report.workflow.innspill import EDITABLE, ROW_PROPERTY, YEAR_PROPERTY, InnspillError, fingerprint
+from report.workflow.innspill import (
+    BASE_FILE,
+    EDITABLE,
+    ROW_PROPERTY,
+    YEAR_PROPERTY,
+    InnspillError,
+    fingerprint,
+    prefilled,
+)
 
 MERGED_PROPERTY = "nhsp-flettet-"  # + year-ID; value "<base>:<written>,<written>…:<workbook name>"
 _HISTORY = 8  # written fingerprints kept per assignment (a custom property holds 255 characters)
@@ -63,6 +72,30 @@ class Merged:
 
 
 @dataclass(frozen=True)
+class Result:
+    lines: list[str]  # what was (or would be) merged
+    warnings: list[Problem]
+    conflicts: list[Problem]  # assignments left as they are: the editor decides
+
+
+@dataclass(frozen=True)
+class Bases:
+    """The rows as they were when the workbooks were made (BASE_FILE), and last year's rows (for
+    the status text the workbooks were prefilled with); empty for workbooks made before BASE_FILE."""
+
+    rows: dict[str, Assignment]
+    last_year: dict[str, Assignment]
+
+    def base(self, key: str, base: str, sent: str) -> tuple[Assignment, Assignment] | None:
+        """(base row, row as sent) for `key`, when they match the workbook's fingerprints."""
+        row = self.rows.get(key)
+        if row is None or fingerprint(row) != base:
+            return None
+        as_sent = prefilled(row, self.last_year.get(key))
+        return (row, as_sent) if fingerprint(as_sent) == sent else None
+
+
+@dataclass(frozen=True)
 class Change:
     row: Assignment
     path: Path
@@ -70,12 +103,10 @@ class Change:
     replaces: str | None = None  # the earlier reply this newer answer replaces
 
 
-def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: bool = True) -> tuple[list[str], list]:
+def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: bool = True) -> Result:
     """Merge the returned workbooks in `folder` into data/oppdrag.xlsx (with `write` false, only
-    say what would change).
-
-    Returns (lines to print, warnings). Raises DataError with every problem, and then
-    writes nothing.
+    say what would change). An assignment in conflict is left as it is and listed; the others
+    are merged. Raises DataError with every problem in the workbooks, and then writes nothing.
     """
     config = load_config(root)
     dataset, problems = load_dataset(config.data_dir)
@@ -92,9 +123,11 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
     merged_before = _merged(_properties(target), config.year)
     returned = [r for r in (_read_one(p, config.year, found) for p in paths) if r is not None]
     current = {a.id: a for a in dataset.assignments_for(config.year)}
-    changes = _changes(returned, current, merged_before, config.year, found)
-
     last_year = {a.id: a for a in dataset.assignments_for(config.year - 1)}
+    bases = Bases(_base_rows(folder, config.year), last_year)
+    conflicts: dict[str, Problem] = {}  # ID → the conflict; the other assignments are merged
+    changes = _changes(returned, current, merged_before, config.year, bases, found, conflicts)
+
     lines: list[str] = []
     for change in changes.values():
         a, old = change.row, current[change.row.id]
@@ -108,13 +141,18 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
             found.warning(change.path.name, schema.ASSIGNMENTS.name, f"rad {a.row}",
                           f"statusbeskrivelsen for {a.id} er den samme som i {config.year - 1}. Er den oppdatert?")
     if found.errors:
+        found.items.extend(conflicts.values())
         raise DataError(found)
-    unchanged = sum(len(r.marks) for r in returned) - len(changes)
+    # assignments, not rows: an ID in two copies of a workbook is one assignment
+    answered = {a.id for r in returned for a in r.rows if a.id in r.marks}
+    unchanged = len(answered - set(changes) - set(conflicts))
+    result = Result(lines, found.warnings, list(conflicts.values()))
     if not changes:
-        return [f"Ingen nye endringer i {len(returned)} innspillsark; data/oppdrag.xlsx er ikke endret."], found.warnings
+        lines.append(f"Ingen nye endringer i {len(returned)} innspillsark; data/oppdrag.xlsx er ikke endret.")
+        return result
     if not write:
         lines.append(f"{len(changes)} oppdrag ville blitt oppdatert. Ingenting er skrevet (--bare-vis).")
-        return lines, found.warnings
+        return result
 
     refuse_open([target])
     expected = [as_row(changes[a.id].row if a.year == config.year and a.id in changes else a)
@@ -135,7 +173,7 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
         f"({unchanged} oppdrag uendret). Bare cellene over er endret; alt annet i filen er som før.",
         f"Sikkerhetskopi av den forrige filen: {backup.relative_to(config.root)}/oppdrag-{stamp}.xlsx",
     ]
-    return lines, found.warnings
+    return result
 
 
 def _replies(folder: Path, problems: Problems) -> list[Path]:
@@ -222,9 +260,32 @@ def _read_one(path: Path, year: int, problems: Problems) -> Returned | None:
     return Returned(path, rows, marks)
 
 
+def _base_rows(folder: Path, year: int) -> dict[str, Assignment]:
+    path = folder / BASE_FILE
+    if not path.is_file():
+        return {}
+    rows, _ = load_assignments(path)
+    return {a.id: a for a in rows if a.year == year}
+
+
+def _three_way(base: Assignment, sent: Assignment, reply: Assignment, now: Assignment) -> tuple[Assignment, list]:
+    """The reply's changes on top of the row now, field by field, and the fields both sides
+    changed to different values (same value on both sides is no conflict)."""
+    fields, clashes = {}, []
+    for c in EDITABLE:
+        mine, theirs = getattr(now, c.field), getattr(reply, c.field)
+        if theirs == mine or theirs == getattr(sent, c.field):
+            continue
+        if mine == getattr(base, c.field):
+            fields[c.field] = theirs
+        else:
+            clashes.append(c)
+    return dataclasses.replace(now, **fields, row=reply.row), clashes
+
+
 def _changes(returned: list[Returned], current: dict[str, Assignment], merged: dict[str, Merged], year: int,
-             problems: Problems) -> dict[str, Change]:
-    """Changed rows by ID; conflicts and stray rows become problems."""
+             bases: Bases, problems: Problems, conflicts: dict[str, Problem]) -> dict[str, Change]:
+    """Changed rows by ID; stray rows become problems, conflicts go to `conflicts`."""
     changed: dict[str, dict[str, Change]] = defaultdict(dict)  # ID → fingerprint → change (equal copies once)
     as_sent: list[tuple[Assignment, tuple, str]] = []
     for r in returned:
@@ -252,14 +313,24 @@ def _changes(returned: list[Returned], current: dict[str, Assignment], merged: d
                 continue
             if now == base:
                 changed[a.id][got] = Change(a, r.path, base)
-            elif same_base and now == earlier.written[-1]:  # a corrected copy: the newer answer
+                continue
+            if same_base and now == earlier.written[-1]:  # a corrected copy: the newer answer
                 changed[a.id][got] = Change(a, r.path, base, replaces=earlier.file)
+                continue
+            rows = None if same_base else bases.base(a.id, base, sent)
+            if rows is not None:  # the editor changed the row too: merge field by field
+                both, clashes = _three_way(*rows, a, current[a.id])
+                if not clashes:
+                    changed[a.id][fingerprint(both)] = Change(both, r.path, base)
+                    continue
+                shown = _differences([("arket", a), ("data/oppdrag.xlsx", current[a.id])], clashes)
             else:
-                by = f" (der svaret fra {earlier.file} er ført inn tidligere)" if earlier else ""
-                problems.error(*where, cell, f"{a.id} er endret både i arket og i data/oppdrag.xlsx{by} etter at "
-                               f"arket ble laget: {_differences([('arket', a), ('data/oppdrag.xlsx', current[a.id])])}. "
-                               "Endringer i data/oppdrag.xlsx skrives aldri over: før inn det som skal gjelde for "
-                               "hånd, og flytt arket ut av mappen")
+                shown = _differences([("arket", a), ("data/oppdrag.xlsx", current[a.id])])
+            by = f" (der svaret fra {earlier.file} er ført inn tidligere)" if earlier else ""
+            conflicts[a.id] = Problem(r.path.name, schema.ASSIGNMENTS.name, cell,
+                                      f"{a.id} er endret både i arket og i data/oppdrag.xlsx{by} etter at arket ble "
+                                      f"laget: {shown}. Endringer i data/oppdrag.xlsx skrives aldri over: før inn det "
+                                      "som skal gjelde for hånd. Oppdraget er ikke endret; de andre er ført inn")
         for missing in sorted(set(r.marks) - seen):
             problems.warning(*where, None, f"oppdraget {missing} mangler i arket; raden i data/oppdrag.xlsx "
                              "beholdes uendret")
@@ -271,9 +342,10 @@ def _changes(returned: list[Returned], current: dict[str, Assignment], merged: d
         if len(versions) > 1:
             first = next(iter(versions.values()))
             shown = _differences([(v.path.name, v.row) for v in versions.values()])
-            problems.error(first.path.name, schema.ASSIGNMENTS.name, f"rad {first.row.row}",
-                           f"{key} er endret i flere innspillsark: {shown}. Bestem hvilken endring som gjelder, "
-                           "og flytt de andre arkene ut av mappen (eller rett dem)")
+            conflicts[key] = Problem(first.path.name, schema.ASSIGNMENTS.name, f"rad {first.row.row}",
+                                     f"{key} er endret i flere innspillsark: {shown}. Bestem hvilken endring som "
+                                     "gjelder, og flytt de andre arkene ut av mappen (eller rett dem). Oppdraget er "
+                                     "ikke endret; de andre er ført inn")
     return {key: next(iter(versions.values())) for key, versions in changed.items() if len(versions) == 1}
 
 
@@ -293,10 +365,10 @@ def _show(value) -> str:
     return format_date_short(value) if isinstance(value, dt.date) else f"«{value}»"
 
 
-def _differences(versions: list[tuple[str, Assignment]]) -> str:
-    """The fields on which the versions differ, each value with where it is from."""
+def _differences(versions: list[tuple[str, Assignment]], columns=EDITABLE) -> str:
+    """The fields (of `columns`) on which the versions differ, each value with where it is from."""
     parts = []
-    for c in EDITABLE:
+    for c in columns:
         values = [getattr(a, c.field) for _, a in versions]
         if any(v != values[0] for v in values):
             shown = ", ".join(f"{_describe_one(v)} i {where}" for (where, _), v in zip(versions, values))

@@ -54,8 +54,10 @@ def test_one_workbook_per_department_with_only_its_assignments(project, sent):
     for a in _assignments(project):
         if a.year == 2022:
             by_department.setdefault(a.responsible, []).append(a.id)
-    files = sorted(p.name for p in sent.iterdir())
+    files = sorted(p.name for p in sent.iterdir() if not p.name.startswith("."))
     assert len(files) == len(by_department) == 6
+    # the base for the three-way merge, hidden beside them: data/oppdrag.xlsx as it was
+    assert (sent / ".grunnlag-oppdrag.xlsx").read_bytes() == (project / "data" / "oppdrag.xlsx").read_bytes()
     wb = openpyxl.load_workbook(sent / SPECIALIST)
     assert wb.sheetnames == ["Veiledning", "Oppdrag"]
     assert "Avdeling spesialisthelsetjenester" in wb["Veiledning"]["A1"].value
@@ -134,36 +136,76 @@ def _same(a: Assignment, b: Assignment) -> bool:
     return {**a.__dict__, "row": 0} == {**b.__dict__, "row": 0}
 
 
-def test_two_workbooks_changing_one_assignment_is_a_conflict(project, sent):
-    data = (project / "data" / "oppdrag.xlsx").read_bytes()
+def test_two_workbooks_changing_one_assignment_is_a_conflict_and_the_rest_is_merged(project, sent):
     shutil.copy(sent / SPECIALIST, sent / "kopi-fra-kollega.xlsx")
     _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
     _edit(sent / "kopi-fra-kollega.xlsx", "SAM-01", Status="I rute")
-    _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")  # a good change is not merged either
-    result = _run(project, "innspill", "les", str(FOLDER))
-    assert result.returncode == 1
-    assert (f"SAM-01 er endret i flere innspillsark: Status «Levert» i {SPECIALIST}, "
-            "«I rute» i kopi-fra-kollega.xlsx. Bestem hvilken endring som gjelder") in result.stderr
-    assert "kopi-fra-kollega.xlsx" in result.stderr and SPECIALIST in result.stderr
-    assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
-    assert not (project / "data" / "sikkerhetskopi").exists()
+    _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")  # a change without conflict is merged
+    for args in (["--bare-vis"], []):
+        result = _run(project, "innspill", "les", str(FOLDER), *args)
+        assert result.returncode == 1
+        assert "1 oppdrag har en konflikt og er ikke endret" in result.stderr
+        assert (f"SAM-01 er endret i flere innspillsark: Status «Levert» i {SPECIALIST}, "
+                "«I rute» i kopi-fra-kollega.xlsx. Bestem hvilken endring som gjelder") in result.stderr
+        assert "TEK-02" in result.stdout and "Trend: «uendret» → «bedre»" in result.stdout
+    assert "Oppdatert 1 oppdrag i data/oppdrag.xlsx fra 7 innspillsark (16 oppdrag uendret)" in result.stdout
+    rows = {(a.id, a.year): a for a in _assignments(project)}
+    assert rows["TEK-02", 2022].trend == "bedre"
+    assert rows["SAM-01", 2022].status == "Forsinket"  # the conflict left as it was
 
 
-def test_row_changed_in_data_since_the_workbooks_were_made_is_a_conflict(project, sent):
+def _edit_data(project, assignment_id: str, **cells):
+    """The editor changes the assignment's 2022 row in data/oppdrag.xlsx (cells by column index)."""
     oppdrag = project / "data" / "oppdrag.xlsx"
     wb = openpyxl.load_workbook(oppdrag)
-    ws = wb["Oppdrag"]
-    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "SAM-01" and r[1].value == 2022)
-    row[8].value = "verre"  # the editor changed Trend meanwhile
+    row = next(r for r in wb["Oppdrag"].iter_rows(min_row=2) if r[0].value == assignment_id and r[1].value == 2022)
+    for index, value in cells.items():
+        row[int(index.removeprefix("c"))].value = value
     wb.save(oppdrag)
-    data = oppdrag.read_bytes()
+
+
+def test_fields_changed_on_one_side_each_are_merged_field_by_field(project, sent):
+    _edit_data(project, "SAM-01", c8="verre")  # the editor changed Trend meanwhile
+    _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 0, result.stderr
+    rows = {(a.id, a.year): a for a in _assignments(project)}
+    assert (rows["SAM-01", 2022].status, rows["SAM-01", 2022].trend) == ("Levert", "verre")
+
+
+def test_the_same_value_typed_on_both_sides_is_no_conflict(project, sent):
+    _edit_data(project, "SAM-01", c6="Levert")  # the editor set Status, as the department did
+    _edit(sent / SPECIALIST, "SAM-01", Status="Levert", Statusbeskrivelse="Veilederen er levert.")
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 0, result.stderr
+    rows = {(a.id, a.year): a for a in _assignments(project)}
+    assert (rows["SAM-01", 2022].status, rows["SAM-01", 2022].status_text) == ("Levert", "Veilederen er levert.")
+
+
+def test_a_field_changed_differently_on_both_sides_is_a_conflict(project, sent):
+    _edit_data(project, "SAM-01", c6="I rute", c8="verre")  # the editor: Status and Trend
+    data_row = {(a.id, a.year): a for a in _assignments(project)}["SAM-01", 2022]
     line = _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
+    _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 1
     assert (f"{SPECIALIST} › Oppdrag › rad {line}: SAM-01 er endret både i arket og i data/oppdrag.xlsx etter at "
-            "arket ble laget: Status «Levert» i arket, «Forsinket» i data/oppdrag.xlsx; Trend «uendret» i arket, "
-            "«verre» i data/oppdrag.xlsx. Endringer i data/oppdrag.xlsx skrives aldri over") in result.stderr
-    assert oppdrag.read_bytes() == data
+            "arket ble laget: Status «Levert» i arket, «I rute» i data/oppdrag.xlsx. Endringer i data/oppdrag.xlsx "
+            "skrives aldri over") in result.stderr  # only the field in conflict, not Trend
+    rows = {(a.id, a.year): a for a in _assignments(project)}
+    assert _same(rows["SAM-01", 2022], data_row)
+    assert rows["TEK-02", 2022].trend == "bedre"
+
+
+def test_without_the_base_copy_any_change_on_both_sides_is_a_conflict(project, sent):
+    """Workbooks made before the base copy was kept: the row as a whole decides."""
+    (sent / ".grunnlag-oppdrag.xlsx").unlink()
+    _edit_data(project, "SAM-01", c8="verre")
+    _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 1
+    assert ("Status «Levert» i arket, «Forsinket» i data/oppdrag.xlsx; Trend «uendret» i arket, «verre» i "
+            "data/oppdrag.xlsx") in result.stderr
 
 
 def test_invalid_workbook_names_file_sheet_and_cell_and_writes_nothing(project, sent):
@@ -218,7 +260,7 @@ def _save_with_libreoffice(paths: list[Path], folder: Path, to: str = "xlsx:Calc
 def test_workbooks_saved_again_by_a_spreadsheet_program_keep_their_marks(project, sent, tmp_path):
     _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")
     saved = tmp_path / "lagret"
-    _save_with_libreoffice(sorted(sent.iterdir()), saved)
+    _save_with_libreoffice(sorted(sent.glob("innspill-*.xlsx")), saved)
     assert len(list(saved.iterdir())) == 6
     result = _run(project, "innspill", "les", str(saved))
     assert result.returncode == 0, result.stderr
