@@ -25,6 +25,7 @@ _SHORTCODE_MARK = re.compile(r"\{\{\{<.*?>\}\}\}|\{\{<|>\}\}")  # an escaped {{{
 _INLINE_CODE = re.compile(r"(`+).*?\1")
 # Quarto's cross-reference kinds; `[-@sec-x]` and `@sec-x` alike. An e-mail address is not one.
 _XREF = re.compile(r"(?<![\w@.\\])-?@((?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-[\w-]*\w)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _LABEL = re.compile(r"\{[^}]*?#((?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-[\w-]*\w)")
 
 
@@ -76,6 +77,7 @@ def check_chapters(root: Path) -> Problems:
     in_book = [line for name in listed for line in readable.get(name, [])]
     _check_shortcodes(in_book, problems)
     _check_crossrefs(in_book, problems)
+    _check_images(root, in_book, problems)
     return problems
 
 
@@ -167,3 +169,21 @@ def _check_crossrefs(lines: list[Line], problems: Problems) -> None:
             problems.error(line.file, None, f"linje {line.number}",
                            f"henvisningen «@{label}» viser ikke til noe i rapporten og blir stående som "
                            f"«?@{label}».{hint}")
+
+
+def _check_images(root: Path, lines: list[Line], problems: Problems) -> None:
+    """Each picture a chapter shows exists (a missing one stops Typst, and with it the PDF). A
+    path without extension needs both the .svg (web, PDF) and the .png (Word)."""
+    for line in lines:
+        for m in _IMAGE.finditer(_INLINE_CODE.sub("", line.text)):
+            target = m.group(1)
+            if re.match(r"^[a-z]+:", target) or "{{" in target:
+                continue
+            path = root / target.lstrip("/") if target.startswith("/") else (root / line.file).parent / target
+            wanted = [path] if path.suffix else [path.with_suffix(".svg"), path.with_suffix(".png")]
+            gone = [p for p in wanted if not p.is_file()]
+            if gone:
+                names = " og ".join(f"«{p.name}»" for p in gone)
+                problems.error(line.file, None, f"linje {line.number}",
+                               f"bildet «{target}» finnes ikke ({names} mangler), og uten det kan ikke PDF-en "
+                               "lages. Legg bildet i figures/, eller rett navnet.")

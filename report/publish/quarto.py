@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from report.content.chapters import check_chapters
@@ -145,19 +146,28 @@ def _run(quarto: str, root: Path, env: dict, log: QuartoLog) -> int:
 
 
 def _stop(process: subprocess.Popen) -> None:
+    """Stop Quarto and everything it started, and wait until all of it is gone (Quarto may still
+    write a file while it handles the signal)."""
     if os.name == "nt":  # no process groups: Ctrl-C reached Quarto too
         process.kill()
         process.wait()
         return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+    for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(process.pid, sig)
-            process.wait(wait)
-            return
         except ProcessLookupError:
-            return
+            break
+        try:
+            process.wait(10)
         except subprocess.TimeoutExpired:
             continue
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(process.pid, 0)  # anyone left in the group?
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
 
 
 def _beside_sources(root: Path) -> set[Path]:

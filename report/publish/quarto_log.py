@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import sys
 
-_PROGRESS = re.compile(r"^\s*\[\s*\d+/\d+\]")
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # Quarto colours its output even into a pipe
 _SETTINGS = {"pandoc", "metadata"}  # a block of indented `key: value` lines follows each
 _WARNING = re.compile(r"^\s*(\[WARNING\]|WARNING|WARN\b)[:\s]*(?:\([^)]*\)\s*)?(.*)$")
 _ERROR = re.compile(r"^\s*(ERROR|\[ERROR\]|error)\b")
-_NOT_SHOWN = re.compile(r"^\s*Output created:|verapdf is not installed")
+# Said in the README instead: Typst checks PDF/UA itself; veraPDF would only check again.
+_NOT_SHOWN = re.compile(r"^\s*Output created:|verapdf|^Standards requested:")
 _TRANSLATIONS = (
     (re.compile(r"Unable to resolve crossref @(\S+)"), "henvisningen «@{0}» viser ikke til noe og vises som «?@{0}»"),
     (re.compile(r"Could not fetch resource '?([^':]+?)'?(?::|$)"), "finner ikke bildet eller filen «{0}»"),
@@ -20,6 +21,7 @@ _TRANSLATIONS = (
     (re.compile(r"Could not convert image '?([^':]+?)'?(?::|$)"),
      "bildet «{0}» kunne ikke gjøres om for Word (lagre det også som PNG)"),
     (re.compile(r"could not find file (\S+)"), "finner ikke filen «{0}» som et kapittel tar med"),
+    (re.compile(r"file not found \(searched at ([^)]+)\)"), "finner ikke filen «{0}»"),
 )
 
 
@@ -32,7 +34,7 @@ class QuartoLog:
         self._in_settings = False
 
     def add(self, line: str) -> None:
-        line = line.rstrip("\n")
+        line = _COLOUR.sub("", line.rstrip("\n"))
         self.lines.append(line)
         if self.details:
             print(line, file=self.out, flush=True)

@@ -1,0 +1,92 @@
+"""The last guard of a build and Quarto's messages, on what a real Quarto wrote: a small book
+rendered whole, and rendered with one shortcode missing its «}» (tests/fixtures/avkortet/, see
+the README there). Quarto said nothing and exited 0; the PDF and the Word file lost everything
+after the shortcode, the web page the rest of that chapter."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers.project import FIXTURES
+
+from report.publish.complete import chapter_marks, missing_chapters
+from report.publish.quarto import find_quarto
+from report.publish.quarto_log import QuartoLog
+
+BOOK = FIXTURES / "avkortet"
+
+
+def test_a_whole_book_has_every_chapter_in_every_format():
+    assert missing_chapters(BOOK / "bok", BOOK / "hel") == {}
+
+
+def test_a_book_cut_short_is_found_in_each_format():
+    assert missing_chapters(BOOK / "bok", BOOK / "avkortet") == {
+        "nettsidene": ["chapters/a.qmd"],
+        "PDF": ["chapters/a.qmd", "chapters/b.qmd", "chapters/c.qmd"],
+        "Word": ["chapters/a.qmd", "chapters/b.qmd", "chapters/c.qmd"],
+    }
+
+
+def test_a_chapter_is_known_by_its_first_and_last_heading():
+    assert chapter_marks(BOOK / "bok", "chapters/a.qmd") == ["førstekapittel", "utviklingenitall"]
+    assert chapter_marks(BOOK / "bok", "index.qmd") == ["forord"]
+
+
+def _log(details: bool) -> tuple[QuartoLog, str]:
+    out = io.StringIO()
+    log = QuartoLog(details, out)
+    for line in (BOOK / "avkortet.log").read_text(encoding="utf-8").splitlines(keepends=True):
+        log.add(line)
+    log.print_warnings()
+    return log, out.getvalue()
+
+
+def test_quartos_progress_is_shown_and_its_settings_are_not():
+    _, shown = _log(details=False)
+    assert "[1/4] index.qmd\n" in shown and "[4/4] chapters/c.qmd\n" in shown
+    assert "[typst]: Compiling index.typ to index.pdf...DONE" in shown
+    assert "\x1b[" not in shown  # Quarto's colours taken off
+    for hidden in ("pandoc", "metadata", "  to: docx", "output-file", "Output created"):
+        assert hidden not in shown
+    assert ("1 advarsler fra Quarto (rett dem i kapitlene; «rapport bygg --detaljer» viser alt):\n"
+            "  ADVARSEL: henvisningen «@fig-zz9» viser ikke til noe og vises som «?@fig-zz9»\n") in shown
+
+
+def test_with_details_everything_quarto_said_is_shown():
+    log, shown = _log(details=True)
+    assert "  to: docx" in shown and "pandoc" in shown and "Output created: _bok/index.html" in shown
+    assert len(shown.splitlines()) >= len(log.lines)
+
+
+needs_quarto = pytest.mark.skipif(find_quarto() is None, reason="quarto er ikke installert på denne maskinen")
+
+
+@needs_quarto
+def test_ctrl_c_stops_the_build_and_leaves_nothing_behind(project):
+    (project / "_bok").mkdir()
+    (project / "_bok" / "rapport.pdf").write_bytes(b"forrige rapport")
+    before = sorted(str(p.relative_to(project)) for p in project.rglob("*"))
+    rapport = str(Path(sys.executable).parent / "rapport")
+    # A terminal sends Ctrl-C to the foreground process group: the command and what it started.
+    build = subprocess.Popen([rapport, "bygg"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(project.glob("chapters/*.html")) \
+            and not (project / "index.html").exists():
+        time.sleep(0.2)
+    assert time.monotonic() < deadline, "Quarto wrote no page beside the chapters to interrupt"
+    os.killpg(build.pid, signal.SIGINT)
+    out, err = build.communicate(timeout=60)
+    assert build.returncode == 130, err
+    assert "Byggingen ble stoppet før den var ferdig. Forrige versjon i _bok/ er beholdt. Ingen filer er latt igjen." \
+        in err
+    after = sorted(str(p.relative_to(project)) for p in project.rglob("*")
+                   if not str(p.relative_to(project)).startswith(("_generert", "_variables.yml", ".quarto", "._generert")))
+    assert [p for p in after if p not in before and not p.endswith(".lock")] == []
+    assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
