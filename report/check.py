@@ -17,6 +17,7 @@ from report.data.config import Config, check_config, load_config
 from report.data.load import load_dataset
 from report.data.model import Dataset
 from report.data.problems import print_problems
+from report.workflow.replies import waiting
 
 
 def summary(dataset: Dataset, year: int) -> list[str]:
@@ -73,6 +74,16 @@ def run_check(root: Path, wanted: str | None = None) -> int:
         print("\n".join(lines))
         return 0
     print("\n".join(summary(dataset, config.year)))
+    left = waiting(config, dataset)
+    if left:
+        count = sum(map(len, left.values()))
+        total = len(dataset.assignments_for(config.year))
+        print(f"Innspillsrunden for {config.year}: {count} av {total} oppdrag mangler svar, og vises med "
+              "fjorårets eller tom status til svaret er ført inn («rapport innspill les»):")
+        for department, ids in sorted(left.items()):
+            print(f"  {department}: {', '.join(ids)}")
+    elif left is not None:
+        print(f"Innspillsrunden for {config.year}: alle oppdrag har svar.")
     print("Ingen feil i regnearkene eller i kapitlene.")
     unfinished = find_placeholders(root).warnings
     if unfinished:

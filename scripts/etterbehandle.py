@@ -10,6 +10,7 @@ try:
     from report.build import GENERATED
     from report.content.tallgrunnlag import file_name
     from report.data.config import load_config
+    from report.publish.documents import rename_documents
     from report.publish.docx.finalize import FinalizeError, finalize_docx
     from report.publish.html.furniture import finish_site
     from report.publish.html.vedlegg import number_appendices
@@ -26,6 +27,11 @@ for output in [line for line in written if line.endswith(".docx")]:
         sys.exit(f"Word-filen ble ikke ferdigstilt: {e}")
     print(f"Ferdigstilte Word-filen {output}: forside, innhold, sidetall og liggende vedlegg.")
 
+# Short names a writer can attach (before the pages link to them)
+renamed = rename_documents(output_dir, [Path(line).name for line in written], config.year)
+if renamed:
+    print(f"Ga PDF-en og Word-filen korte navn: {', '.join(renamed.values())}")
+
 workbook = file_name(config.year)
 shutil.copyfile(Path(GENERATED) / workbook, output_dir / workbook)
 print(f"La tallgrunnlaget ved siden av rapporten: {workbook}")
@@ -34,6 +40,6 @@ print(f"La tallgrunnlaget ved siden av rapporten: {workbook}")
 # numbers in Quarto's navigation, then the furniture (which reads the numbers the page shows).
 if any(line.endswith(".html") for line in written):
     number_appendices(output_dir)
-    pages = finish_site(output_dir, workbook)
+    pages = finish_site(output_dir, workbook, renamed)
     print(f"Ferdigstilte {pages} nettsider: vedleggene nummerert, landemerker og lenker på bokmål, "
           f"tabeller som rulles for seg, {workbook} under «Last ned».")

@@ -1,6 +1,7 @@
 """Every message a writer sees about the data, in one place so the wording stays consistent."""
 
 import difflib
+import os
 
 _CUTOFF = 0.6  # difflib's ratio below which a name is not suggested
 
@@ -66,7 +67,13 @@ def _fold(name: str) -> str:
 def close_names(name: str, known: set[str]) -> list[str]:
     """The known names nearest to `name`: at most three, and only those about as close as the
     best one (so «sist» suggests «A10.siste», not every indicator's). «år» matches «aar»."""
-    scored = sorted((-difflib.SequenceMatcher(None, _fold(name), _fold(k)).ratio(), k) for k in known)
+    # What all known names share («Helsefellesskap …») says nothing: compare what tells them apart.
+    # With one known name, what it shares with `name` is left out instead.
+    shared = len(os.path.commonprefix([_fold(k) for k in known] + ([] if len(known) > 1 else [_fold(name)])))
+    if not _fold(name).startswith(_fold(next(iter(known), ""))[:shared]):
+        shared = 0
+    scored = sorted((-difflib.SequenceMatcher(None, _fold(name)[shared:], _fold(k)[shared:]).ratio(), k)
+                    for k in known)
     best = -scored[0][0] if scored else 0
     return [k for score, k in scored[:3] if -score >= max(_CUTOFF, best - 0.05)]
 

@@ -36,7 +36,8 @@ def test_sample_data_passes(tmp_path):
 def test_invalid_colour_names_cell_value_and_choices(tmp_path):
     write_data(tmp_path)
     edit(tmp_path / "oppdrag.xlsx", "Oppdrag", H3="grnn")
-    assert _messages(tmp_path) == ["oppdrag.xlsx › Oppdrag › H3: «grnn» er ikke en gyldig farge (grønn, gul, rød)"]
+    assert _messages(tmp_path) == ["oppdrag.xlsx › Oppdrag › H3: «grnn» er ikke en gyldig farge (grønn, gul, rød). "
+                                   "Mente du «grønn»?"]
 
 
 def test_case_and_spaces_are_normalised_with_a_warning(tmp_path):
@@ -185,7 +186,7 @@ def test_unknown_indicator_partnership_and_area(tmp_path):
     assert "indikatorer.xlsx › Katalog › D2: «tannhelse» er ikke et gyldig område (samhandling, helsefellesskap, " \
            "pasienten som aktiv deltaker, psykisk helse, akuttmedisin, teknologi, kompetanse, finansiering)" in msgs
     assert "helsefellesskap.xlsx › Status › B2: ukjent helsefellesskap «Helsefellesskap Agdr» " \
-           "(finnes ikke i arket Helsefellesskap)" in msgs
+           "(finnes ikke i arket Helsefellesskap). Mente du «Helsefellesskap Agder»?" in msgs
 
 
 def test_unknown_indicator(tmp_path):
@@ -282,7 +283,8 @@ def test_empty_rows_keep_the_row_numbers_in_messages(tmp_path):
     wb["Oppdrag"].insert_rows(3, amount=4)
     wb.save(path)
     edit(path, "Oppdrag", H7="grnn")
-    assert _messages(tmp_path) == ["oppdrag.xlsx › Oppdrag › H7: «grnn» er ikke en gyldig farge (grønn, gul, rød)"]
+    assert _messages(tmp_path) == ["oppdrag.xlsx › Oppdrag › H7: «grnn» er ikke en gyldig farge (grønn, gul, rød). "
+                                   "Mente du «grønn»?"]
 
 
 def test_very_hidden_sheets_are_ignored_with_a_warning(tmp_path):
@@ -295,3 +297,17 @@ def test_sheet_xml_that_is_not_well_formed_is_a_broken_file(tmp_path):
     _rewrite_sheet_xml(tmp_path / "oppdrag.xlsx", "Oppdrag", lambda xml: xml.replace(b"</sheetData>", b"<row>"))
     errors = [str(p) for p in load_dataset(tmp_path)[1].errors]
     assert errors == ["oppdrag.xlsx: filen er skadet eller ufullstendig (kan ikke pakkes ut). Lagre den på nytt fra Excel"]
+
+
+def test_a_misspelt_value_or_id_suggests_only_what_is_close(tmp_path):
+    write_data(tmp_path)
+    edit(tmp_path / "oppdrag.xlsx", "Oppdrag", H3="rod", I3="helt feil")
+    edit(tmp_path / "indikatorer.xlsx", "Verdier", A2="C2")  # a zero left out
+    messages = _messages(tmp_path)
+    assert "oppdrag.xlsx › Oppdrag › H3: «rod» er ikke en gyldig farge (grønn, gul, rød). Mente du «rød»?" in messages
+    trend = next(m for m in messages if "› I3:" in m)
+    assert "Mente du" not in trend  # nothing is close to «helt feil»
+    unknown = next(m for m in messages if "«C2»" in m)
+    assert unknown.startswith("indikatorer.xlsx › Verdier › A2: ukjent indikator «C2» (finnes ikke i arket Katalog). "
+                              "Mente du «C02»")
+    assert unknown.count("«") <= 2 + 2 * 3  # at most three suggestions, not every indicator

@@ -14,6 +14,7 @@ from helpers.project import FIXTURES, ROOT
 
 from report.content import palette
 from report.content.tallgrunnlag import file_name
+from report.publish.documents import rename_documents
 from report.publish.html.elements import parse, text_of
 from report.publish.html.furniture import finish_page, finish_site
 
@@ -132,6 +133,26 @@ def test_downloads_menu_has_pdf_word_and_the_numbers(site):
         assert list(items) == ["Last ned PDF", "Last ned Word-fil", "Last ned tallene (Excel)"]
         assert items["Last ned tallene (Excel)"] == up + WORKBOOK
         assert (site / name).parent.joinpath(items["Last ned tallene (Excel)"]).resolve() == (site / WORKBOOK).resolve()
+
+
+def test_the_documents_get_short_names_and_the_menu_follows(tmp_path):
+    folder = tmp_path / "_bok"
+    shutil.copytree(FIXTURE, folder)
+    long = "Rapportering-på-status-og-fremgang-for-Nasjonal-helse--og-sykehusplan-2020–2023"
+    for suffix in (".pdf", ".docx"):
+        (folder / f"{long}{suffix}").write_bytes(suffix.encode())
+    renamed = rename_documents(folder, [f"{long}.pdf", f"{long}.docx", "index.html"], 2022)
+    assert renamed == {f"{long}.pdf": "NHSP-statusrapport-2022.pdf", f"{long}.docx": "NHSP-statusrapport-2022.docx"}
+    assert sorted(p.name for p in folder.glob("*.*") if p.suffix in {".pdf", ".docx"}) == [
+        "NHSP-statusrapport-2022.docx", "NHSP-statusrapport-2022.pdf"]
+    finish_site(folder, None, renamed)
+    for name, up in [("index.html", "./"), ("chapters/oppdrag.html", "../")]:
+        text, elements = _page(folder, name)
+        menu = next(e for e in elements if e.tag == "ul" and e.has_class("dropdown-menu"))
+        items = {text_of(text, e): e.attrs["href"] for e in elements if e.tag == "a" and e.within(menu)}
+        assert items == {"Last ned PDF": f"{up}NHSP-statusrapport-2022.pdf",
+                         "Last ned Word-fil": f"{up}NHSP-statusrapport-2022.docx"}
+        assert long not in text
 
 
 def test_no_workbook_no_link(tmp_path):

@@ -60,8 +60,8 @@ def test_bygg_makes_all_three_formats_without_warnings(rendered):
     assert "Traceback" not in output
     assert not re.search(r"\bWARN(ING)?\b", ENVIRONMENT_WARNING.sub("", output)), output[-4000:]
     assert (project / "_bok" / "index.html").is_file()
-    _one(project, "*.pdf")
-    _one(project, "*.docx")
+    assert _one(project, "*.pdf").name == "NHSP-statusrapport-2022.pdf"
+    assert _one(project, "*.docx").name == "NHSP-statusrapport-2022.docx"
     assert not (project / ".bok-ny").exists(), "the staging folder is gone after a build"
 
 

@@ -464,3 +464,19 @@ def test_a_workbook_with_what_openpyxl_would_drop_is_left_alone(project, sent):
     assert ("data/oppdrag.xlsx har innhold som ville gått tapt om filen ble skrevet (nedtrekkslister av nyere "
             "Excel-typen). Ingenting er endret.") in result.stderr
     assert oppdrag.read_bytes() == data
+
+
+def test_sjekk_says_which_assignments_still_lack_a_reply(project, sent):
+    before = _run(project, "sjekk")
+    assert "Innspillsrunden for 2022: 18 av 18 oppdrag mangler svar" in before.stdout
+    assert "  Avdeling e-helse: TEK-01, TEK-02" in before.stdout
+    _edit(sent / E_HEALTH, "TEK-01", Status="Levert")
+    _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")
+    assert _run(project, "innspill", "les", str(FOLDER)).returncode == 0
+    after = _run(project, "sjekk")
+    assert "Innspillsrunden for 2022: 16 av 18 oppdrag mangler svar" in after.stdout
+    assert "Avdeling e-helse" not in after.stdout
+
+
+def test_sjekk_says_nothing_of_a_round_not_started(project):
+    assert "Innspillsrunden" not in _run(project, "sjekk").stdout

@@ -41,13 +41,21 @@ def test_new_year_refuses_when_rows_exist_or_year_is_wrong(project):
     assert wrong.returncode == 1 and "neste år er 2023" in wrong.stderr
 
 
-def test_new_year_refuses_while_a_workbook_is_open_in_excel(project):
+def test_new_year_refuses_while_a_workbook_is_open_and_names_who_has_it(project):
     data = (project / "data" / "oppdrag.xlsx").read_bytes()
+    # Excel's owner file: the user name's length, the name, padding; 165 bytes in all
     lock = project / "data" / "~$oppdrag.xlsx"
-    lock.write_bytes(b"Excel")
+    lock.write_bytes((bytes([11]) + b"Kari Hansen").ljust(54, b" ") + "Kari Hansen".encode("utf-16-le").ljust(111, b"\0"))
+    # LibreOffice's: name, system user, host, time, profile
+    (project / "data" / ".~lock.helsefellesskap.xlsx#").write_text(
+        "Ola Nordmann,ola,ola-pc,30.11.2026 14:03,file:///home/ola/.config/libreoffice/4;", encoding="utf-8")
     result = _run(project, "nytt-aar", "2023")
     assert result.returncode == 1
-    assert "oppdrag.xlsx er åpen i Excel eller LibreOffice. Lukk filen og prøv igjen." in result.stderr
+    assert ("oppdrag.xlsx er åpen i Excel hos «Kari Hansen» (låsefilen ~$oppdrag.xlsx i data/); helsefellesskap.xlsx "
+            "er åpen i LibreOffice hos «Ola Nordmann» (siden 30.11.2026 14:03) (låsefilen .~lock.helsefellesskap.xlsx# "
+            "i data/). Lukk filen og prøv igjen. Er programmet allerede lukket (for eksempel etter et krasj), er "
+            "låsefilen blitt liggende: slett den, og prøv igjen.") in result.stderr
+    (project / "data" / ".~lock.helsefellesskap.xlsx#").unlink()
     assert (project / "data" / "oppdrag.xlsx").read_bytes() == data
     assert load_config(project).year == 2022
     lock.unlink()

@@ -23,9 +23,10 @@ _WORD_LABEL = "Last ned Word-fil"
 _WORKBOOK_LABEL = "Last ned tallene (Excel)"
 
 
-def finish_page(page: str, workbook_href: str | None = None) -> str:
+def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, str] | None = None) -> str:
     """The page with its furniture finished; a page already finished comes back unchanged.
-    `workbook_href`: the numbers workbook, relative to the page, for the «Last ned» menu."""
+    `workbook_href`: the numbers workbook, relative to the page, for the «Last ned» menu;
+    `renamed`: downloads given a shorter name (Quarto's file name → the new one)."""
     elements = parse(page)
     edits: list[tuple[int, int, str]] = []
     for element in elements:
@@ -39,18 +40,18 @@ def finish_page(page: str, workbook_href: str | None = None) -> str:
                 and element.parent.has_class("callout-title-container"):
             edits += _callout_kind(page, element)
         elif element.tag == "ul" and element.has_class("dropdown-menu"):
-            edits += _downloads(page, elements, element, workbook_href)
+            edits += _downloads(page, elements, element, workbook_href, renamed or {})
     return apply(page, edits)
 
 
-def finish_site(folder: Path, workbook: str | None) -> int:
+def finish_site(folder: Path, workbook: str | None, renamed: dict[str, str] | None = None) -> int:
     """Finish every page in `folder` (Quarto's output); `workbook`, a file name in `folder`, is
-    added to the «Last ned» menu. Returns the number of pages."""
+    added to the «Last ned» menu, and the menu's links follow `renamed`. Returns the number of pages."""
     pages = [p for p in sorted(folder.rglob("*.html")) if "site_libs" not in p.relative_to(folder).parts]
     for path in pages:
         depth = len(path.relative_to(folder).parts) - 1
         text = path.read_text(encoding="utf-8")
-        finished = finish_page(text, ("../" * depth or "./") + workbook if workbook else None)
+        finished = finish_page(text, ("../" * depth or "./") + workbook if workbook else None, renamed)
         if finished != text:
             path.write_text(finished, encoding="utf-8")
     return len(pages)
@@ -99,14 +100,20 @@ def _scroll_region(page: str, elements: list[Element], table: Element) -> list[t
     return [(table.start, table.start, opening), (table.end, table.end, "</div>")]
 
 
-def _downloads(page: str, elements: list[Element], menu: Element, workbook_href: str | None) -> list[tuple[int, int, str]]:
-    """Quarto's «Last ned» menu (book: downloads): the Word file named in bokmål, and the numbers."""
+def _downloads(page: str, elements: list[Element], menu: Element, workbook_href: str | None,
+               renamed: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Quarto's «Last ned» menu (book: downloads): the Word file named in bokmål, links to the
+    renamed files, and the numbers."""
     items = [e for e in elements if e.tag == "a" and e.has_class("dropdown-item") and e.within(menu)]
     hrefs = [item.attrs.get("href") or "" for item in items]
     if not any(h.endswith((".pdf", ".docx")) for h in hrefs):
         return []
     edits = []
     for item, href in zip(items, hrefs):
+        folder, _, name = href.rpartition("/")
+        if name in renamed:
+            edits.append((item.start, item.inner, start_tag(item, href=f"{folder}/{renamed[name]}" if folder
+                                                             else renamed[name])))
         icon = next((e for e in elements if e.tag == "i" and e.within(item)), None)
         if href.endswith(".docx") and icon is not None and text_of(page, item) != _WORD_LABEL:
             edits.append((icon.end, item.close, f"\n            {_WORD_LABEL}\n            "))

@@ -1,0 +1,27 @@
+"""The PDF and the Word file under names a writer can attach to an e-mail: Quarto names them
+after the book's title (90 characters, with «å» and an en dash); they become
+NHSP-statusrapport-YEAR.pdf and .docx."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SUFFIXES = (".pdf", ".docx")
+
+
+def document_name(year: int, suffix: str) -> str:
+    return f"NHSP-statusrapport-{year}{suffix}"
+
+
+def rename_documents(folder: Path, names: list[str], year: int) -> dict[str, str]:
+    """Rename the PDF and the Word file among `names` (files Quarto wrote in `folder`); return
+    old name → new name."""
+    renamed = {}
+    for path in (folder / name for name in names):
+        if path.suffix in SUFFIXES and path.is_file():
+            new = document_name(year, path.suffix)
+            if path.name != new:
+                os.replace(path, folder / new)
+                renamed[path.name] = new
+    return renamed
