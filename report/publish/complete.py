@@ -18,7 +18,11 @@ from pypdf import PdfReader
 from report.content.chapters import book_chapters
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*(\{[^}]*\})?\s*$")
-_MARKUP = re.compile(r"\{\{<.*?>\}\}|\[\^[^\]]*\]|<[^>]+>")
+_MARKUP = re.compile(r"\{\{<.*?>\}\}|\[\^[^\]]*\]|<[^>]+>|&\w+;|\$[^$]*\$")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_DIV_OPEN = re.compile(r"^\s*:{3,}\s*(.+)$")
+_DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
+_NOT_EVERYWHERE = re.compile(r"callout|content-(visible|hidden)|when-format|unless-format|when-profile")
 
 
 def _letters(text: str) -> str:
@@ -26,14 +30,22 @@ def _letters(text: str) -> str:
 
 
 def chapter_marks(root: Path, chapter: str) -> list[str]:
-    """The first and the last heading of a chapter, as letters and digits (none for a chapter
-    without headings). A heading's shortcodes are left out: their values are not in the source."""
-    headings, fence = [], False
+    """The first and the last heading of a chapter that every format shows, as letters and
+    digits (none for a chapter without headings). A heading's shortcodes and link targets are
+    left out (their values are not in the source), and so are headings in a callout or in a
+    block shown in some formats only."""
+    headings, fence, divs = [], False, []
     for line in (Path(root) / chapter).read_text(encoding="utf-8").splitlines():
         if line.lstrip().startswith(("```", "~~~")):
             fence = not fence
-        elif not fence and (m := _HEADING.match(line)):
-            text = _letters(_MARKUP.sub("", m.group(2)))
+        elif fence:
+            continue
+        elif _DIV_CLOSE.match(line):
+            divs = divs[:-1]
+        elif m := _DIV_OPEN.match(line):
+            divs.append(bool(_NOT_EVERYWHERE.search(m.group(1))))
+        elif (m := _HEADING.match(line)) and not any(divs):
+            text = _letters(_MARKUP.sub("", _LINK.sub(r"\1", m.group(2))))
             if text:
                 headings.append(text)
     return list(dict.fromkeys(headings[:1] + headings[-1:]))

@@ -94,8 +94,8 @@ def _render(root: Path, details: bool, kept: str) -> int:
         _clean_up(root, before)
         print(f"\nByggingen ble stoppet før den var ferdig.{kept} Ingen filer er latt igjen.", file=sys.stderr)
         return 130
-    _clean_up(root, before, keep_staging=returncode == 0)
     if returncode != 0:
+        _clean_up(root, before)
         log.print_failure()
         print(f"Quarto stoppet med feil (se meldingene over).{kept}", file=sys.stderr)
         return returncode or 1
@@ -176,12 +176,11 @@ def _beside_sources(root: Path) -> set[Path]:
     return {p for folder in folders for p in folder.iterdir()}
 
 
-def _clean_up(root: Path, before: set[Path], keep_staging: bool = False) -> None:
-    """Remove what Quarto left beside the sources (web pages, their folders, an unfinished Word
-    file or PDF) that was not there before the build: never a file the writers had."""
+def _clean_up(root: Path, before: set[Path]) -> None:
+    """After a failed or stopped build, remove what Quarto left beside the sources (web pages,
+    their folders, an unfinished Word file or PDF) that was not there before: never a file the
+    writers had. (A build that succeeds leaves only what _quarto.yml asks for, like keep-typ.)"""
     for path in _beside_sources(root) - before:
-        if path.name == STAGING and keep_staging:
-            continue
         if path.is_dir() and (path.name.endswith("_files") or path.name in {"site_libs", STAGING}):
             shutil.rmtree(path, ignore_errors=True)
         elif path.is_file() and path.suffix in _LEFT_BY_QUARTO:

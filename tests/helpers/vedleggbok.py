@@ -36,6 +36,9 @@ def small_book(dest: Path) -> Path:
     config["format"][typst]["keep-typ"] = True
     quarto.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     chapters = project / "chapters"
+    for chapter in chapters.glob("*.qmd"):  # the others are not in this book
+        if f"chapters/{chapter.name}" not in config["book"]["chapters"] + APPENDICES:
+            chapter.unlink()
     _edit(chapters / "helsefellesskap.qmd", "\n## ", f"\n{REFERENCES} {WRITER}\n\n## ")
     _edit(chapters / "vedlegg-1-pasientgrupper.qmd", "pasientgruppene\n", "pasientgruppene {#sec-vedlegg-pasientgrupper}\n")
     _edit(chapters / "vedlegg-2-helsefellesskap.qmd", "arbeidet\n", "arbeidet {#sec-vedlegg-status}\n")

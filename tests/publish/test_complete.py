@@ -38,6 +38,16 @@ def test_a_chapter_is_known_by_its_first_and_last_heading():
     assert chapter_marks(BOOK / "bok", "index.qmd") == ["forord"]
 
 
+def test_only_headings_every_format_shows_mark_a_chapter(tmp_path):
+    (tmp_path / "kapittel.qmd").write_text(
+        "# Tittel med [lenke](https://helsenorge.no) og &amp; $x^2$ {#sec-x}\n\n"
+        "::: {.content-visible when-format=\"html\"}\n## Bare på nettet\n:::\n\n"
+        "::: {.callout-note}\n## Merknad i boks\n:::\n\n"
+        "```\n## Kode, ikke overskrift\n```\n\n"
+        "::: {.landscape}\n## Liggende del\n:::\n", encoding="utf-8")
+    assert chapter_marks(tmp_path, "kapittel.qmd") == ["tittelmedlenkeog", "liggendedel"]
+
+
 def _log(details: bool) -> tuple[QuartoLog, str]:
     out = io.StringIO()
     log = QuartoLog(details, out)
@@ -90,3 +100,22 @@ def test_ctrl_c_stops_the_build_and_leaves_nothing_behind(project):
                    if not str(p.relative_to(project)).startswith(("_generert", "_variables.yml", ".quarto", "._generert")))
     assert [p for p in after if p not in before and not p.endswith(".lock")] == []
     assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
+
+
+@needs_quarto
+def test_a_failed_render_keeps_the_report_says_why_and_leaves_nothing_behind(project):
+    (project / "_bok").mkdir()
+    (project / "_bok" / "rapport.pdf").write_bytes(b"forrige rapport")
+    chapter = project / "chapters" / "kompetanse.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + '\n```{=typst}\n#panic("ødelagt")\n```\n',
+                       encoding="utf-8")
+    before = {p for p in project.rglob("*") if not p.relative_to(project).parts[0].startswith(("_generert", "."))}
+    rapport = str(Path(sys.executable).parent / "rapport")
+    result = subprocess.run([rapport, "bygg"], cwd=project, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert "Quartos melding:" in result.stderr and "ødelagt" in result.stderr  # what went wrong, not only that
+    assert "Quarto stoppet med feil (se meldingene over). Forrige versjon i _bok/ er beholdt." in result.stderr
+    after = {p for p in project.rglob("*") if not p.relative_to(project).parts[0].startswith(("_generert", "."))}
+    assert sorted(str(p.relative_to(project)) for p in after - before if p.name != "_variables.yml") == []
+    assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
+    assert not (project / ".bok-ny").exists()

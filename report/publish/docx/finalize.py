@@ -23,39 +23,33 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt, Twips
 
 from report.content import palette
-from report.content.norsk import format_date
 from report.data import schema
 from report.data.config import Config
+from report.publish.docx.front_matter import add_cover_and_contents, number_contents
 from report.publish.docx.package import save_reproducibly
 
-COVER_MARK = "nhsp_forside"
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.5)
 
 
-# The settings that come after these two in the schema's order (CT_Settings).
-_SETTINGS_TAIL = (
-    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
-    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
-    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+# The settings that come after w:autoHyphenation in the schema's order (CT_Settings).
+_AFTER_HYPHENATION = (
+    "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps", "w:showEnvelope",
+    "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle", "w:evenAndOddHeaders",
+    "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets",
+    "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery",
+    "w:displayVerticalDrawingGridEvery", "w:doNotUseMarginsForDrawingGridOrigin",
+    "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin", "w:doNotShadeFormData",
+    "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne", "w:strictFirstAndLastChars",
+    "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture", "w:doNotValidateAgainstSchema",
+    "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml",
+    "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags",
+    "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr",
+    "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+    "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags",
+    "w:decimalSymbol", "w:listSeparator",
 )
-_SETTINGS_AFTER = {
-    "w:updateFields": _SETTINGS_TAIL,
-    "w:autoHyphenation": (
-        "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps", "w:showEnvelope",
-        "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle", "w:evenAndOddHeaders",
-        "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets",
-        "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery",
-        "w:displayVerticalDrawingGridEvery", "w:doNotUseMarginsForDrawingGridOrigin",
-        "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin", "w:doNotShadeFormData",
-        "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne", "w:strictFirstAndLastChars",
-        "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture", "w:doNotValidateAgainstSchema",
-        "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml",
-        "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags",
-        "w:alwaysMergeEmptyNamespace", "w:updateFields", *_SETTINGS_TAIL,
-    ),
-}
 # What comes after w:suppressAutoHyphens in a paragraph's properties (CT_PPrBase).
 _PPR_AFTER_HYPHENS = (
     "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
@@ -96,7 +90,7 @@ def _field_runs(paragraph, instruction: str, placeholder: str = "") -> None:
         elif kind == "text":
             run.text = text
         else:
-            run._r.append(_el("w:fldChar", **{"w:fldCharType": kind, **({"w:dirty": "true"} if kind == "begin" else {})}))
+            run._r.append(_el("w:fldChar", **{"w:fldCharType": kind}))
 
 
 def _text(element) -> str:
@@ -113,13 +107,14 @@ def finalize_docx(path: Path, config: Config) -> None:
     doc = Document(path)
     body = doc.element.body
     _check_alt_text(body, path)
-    _add_cover_and_contents(doc, config)
+    add_cover_and_contents(doc, config)
     # Quarto nests captioned tables and figures in one-cell layout tables, and writes callouts
     # as tables: every table is looked at, and only Pandoc's data tables (a header row) are
     # treated as such.
     tables = list(body.iter(qn("w:tbl")))
     for table in tables:
         _ensure_grid(table)
+    _no_duplicate_properties(body)
     appendix7 = [h for h, _ in schema.APPENDIX7_COLUMNS]
     for table in filter(_is_data_table, tables):
         header = _header_texts(table)
@@ -133,11 +128,11 @@ def finalize_docx(path: Path, config: Config) -> None:
         _page_number_footer(section)
     settings = doc.settings.element
     # Word hyphenates only where a paragraph allows it (Vedlegg 7's cells, see _compact_table)
-    for tag in ("w:autoHyphenation", "w:updateFields"):
-        if settings.find(qn(tag)) is None:
-            settings.insert_element_before(_el(tag, **{"w:val": "true"}), *_SETTINGS_AFTER[tag])
+    if settings.find(qn("w:autoHyphenation")) is None:
+        settings.insert_element_before(_el("w:autoHyphenation", **{"w:val": "true"}), *_AFTER_HYPHENATION)
     _core_properties(doc, config)
     save_reproducibly(doc, path)
+    number_contents(path)
 
 
 def _check_alt_text(body, path: Path) -> None:
@@ -161,31 +156,17 @@ def _where(doc_pr) -> str:
     return "et bilde før første overskrift"
 
 
-def _add_cover_and_contents(doc, config: Config) -> None:
-    body = doc.element.body
-    if any(b.get(qn("w:name")) == COVER_MARK for b in body.iter(qn("w:bookmarkStart"))):
-        return
-    # Pandoc's own title block is replaced by the cover page.
-    for p in list(body.findall(qn("w:p"))):
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if style is None or style.get(qn("w:val")) not in ("Title", "Subtitle", "Author", "Date"):
-            break
-        body.remove(p)
-    first = body[0]
-    new = []
-    for text, style in ((config.title, "Title"), (f"Statusrapport {config.year}", "Subtitle"),
-                        (config.author, "Author"), (format_date(config.date), "Date")):
-        p = doc.add_paragraph(text, style=style if style in [s.name for s in doc.styles] else None)
-        new.append(p)
-    new[0]._p.insert(0, _el("w:bookmarkStart", **{"w:id": "9001", "w:name": COVER_MARK}))
-    new[0]._p.append(_el("w:bookmarkEnd", **{"w:id": "9001"}))
-    heading = doc.add_paragraph("Innhold", style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles] else None)
-    heading.paragraph_format.page_break_before = True
-    toc = doc.add_paragraph()
-    # No page break after the contents: every chapter heading starts a page (reference document).
-    _field_runs(toc, ' TOC \\o "1-3" \\h \\z \\u ', "Innholdsfortegnelsen oppdateres når dokumentet åpnes.")
-    for p in new + [heading, toc]:
-        first.addprevious(p._p)
+def _no_duplicate_properties(body) -> None:
+    """Quarto writes two <w:jc> into the paragraphs of table cells (the cell's «left», then
+    «center») and two <w:tblLook> into some tables; the schema allows one of each, and Word calls
+    the file unreadable. The first, the cell's or table's own, stays."""
+    for tag in ("w:pPr", "w:rPr", "w:tblPr", "w:tcPr"):
+        for props in body.iter(qn(tag)):
+            seen = set()
+            for child in list(props):
+                if child.tag in seen:
+                    props.remove(child)
+                seen.add(child.tag)
 
 
 def _is_data_table(table) -> bool:
