@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import string
 
+from report.content.norsk import quotes
+
 _ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
 _BULLET = re.compile(r"^\s*[-•*–]\s+")
 _SPACES = re.compile(r"[^\S\u00a0\u202f]+")  # whitespace other than the no-break spaces
@@ -21,11 +23,11 @@ class Markdown(str):
 
 
 def inline(text: object) -> Markdown:
-    """One line of literal text: newlines become spaces, all punctuation escaped."""
+    """One line of literal text: newlines become spaces, quotation marks «», all punctuation escaped."""
     if isinstance(text, Markdown):
         return text
     line = " ".join(_SPACES.split(str(text).strip()))  # no-break spaces kept: "16 000", "49,6 %"
-    return Markdown(line.translate(_ESCAPE))
+    return Markdown(quotes(line).translate(_ESCAPE))
 
 
 def blocks(text: object) -> Markdown:

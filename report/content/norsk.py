@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 MONTHS = [
     "januar", "februar", "mars", "april", "mai", "juni",
@@ -56,3 +57,18 @@ def format_value(value: float, decimals: int, unit: str) -> str:
     if short is None:
         short = unit.removeprefix("antall ")
     return f"{number}{NBSP}{short}" if short else number
+
+
+# A straight or English quotation mark that opens (at the start or after a space or an opening
+# bracket, before a non-space) and the same mark that closes it (after a non-space, not before a
+# letter): an apostrophe inside a word («Nord's») is neither.
+_QUOTED = re.compile(r"""(?<![\w])(["'“”„])(?=\S)(.+?)(?<=\S)(?:\1|(?<=[^"'])[”“])(?![\w])""")
+
+
+def quotes(text: str) -> str:
+    """Quotation marks as bokmål sets them: "x" and 'x' become «x», and a quotation inside one
+    ‘x’. For text from the workbooks, typed with whatever marks the keyboard gave."""
+    def outer(m: re.Match) -> str:
+        return "«" + _QUOTED.sub(lambda inner: f"‘{inner.group(2)}’", m.group(2)) + "»"
+
+    return _QUOTED.sub(outer, text)

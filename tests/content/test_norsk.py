@@ -1,8 +1,11 @@
 import datetime as dt
 
 import pytest
+from helpers.project import ROOT
 
-from report.content.norsk import NBSP, format_date, format_date_short, format_number
+from report.content.blocks import appendix7
+from report.content.norsk import NBSP, format_date, format_date_short, format_number, quotes
+from report.data.load import load_dataset
 from report.data.periods import parse_period
 
 
@@ -56,3 +59,22 @@ def test_format_period_as_prose_writes_it(text, expected):
     from report.content.norsk import format_period
 
     assert format_period(parse_period(text)) == expected
+
+
+@pytest.mark.parametrize("typed, set_", [
+    ("delprosjektet 'Styringsinformasjon og kvalitetsindikatorer' og", "delprosjektet «Styringsinformasjon og kvalitetsindikatorer» og"),
+    ('Hun sa "det \'gamle\' navnet" og \'x\'.', "Hun sa «det ‘gamle’ navnet» og «x»."),
+    ("“Digi-Hjem” (fra Word)", "«Digi-Hjem» (fra Word)"),
+    ("Helse Nord's plan", "Helse Nord's plan"),  # an apostrophe is not a quotation mark
+    ('5\' og 3" lange', '5\' og 3" lange'),  # nor are feet and inches
+    ('et " alene', 'et " alene'),
+])
+def test_quotation_marks_from_the_workbooks_are_set_as_bokmal_does(typed, set_):
+    assert quotes(typed) == set_
+
+
+def test_the_appendix_prints_the_departments_quotes_as_guillemets():
+    dataset, _ = load_dataset(ROOT / "data")
+    text = appendix7(dataset, 2022)
+    assert "«Styringsinformasjon" in text  # the cell wraps lines; the marks are what matter
+    assert "'Styringsinformasjon" not in text

@@ -3,7 +3,7 @@ there when the file opens.
 
 Word fills a TOC field only when asked to (`updateFields`, which makes it ask the reader on
 opening whether to update fields that «may refer to other files»). Instead the field's result is
-written here: one entry per heading of levels 1–3, each a link to a bookmark on its heading, with
+written here: one entry per heading of levels 1–2, each a link to a bookmark on its heading, with
 its page number from a layout of the finished file by LibreOffice when LibreOffice is on the
 machine (the PDF it writes has an outline with every heading's page). The field stays a field:
 a reader can update it in Word (right-click › Oppdater felt).
@@ -29,7 +29,7 @@ from report.data.config import Config
 from report.publish.docx.package import save_reproducibly
 
 COVER_MARK = "nhsp_forside"
-LEVELS = 3
+LEVELS = 2  # as the PDF (outline depth: 2 in the Typst template) and the web pages (toc-depth)
 INSTRUCTION = f' TOC \\o "1-{LEVELS}" \\h \\z \\u '
 _BOOKMARK = "_Toc"  # Word's own prefix for the bookmarks its contents link to
 _FIRST_ID = 9100  # bookmark ids of our own, apart from Pandoc's
