@@ -17,7 +17,7 @@ import jinja2
 
 from report.content.changes import IndicatorMove, assignment_changes, count_verdicts, indicator_moves
 from report.content.markdown import Markdown, blocks as md_blocks, inline
-from report.content.norsk import format_date, format_date_short, format_number, format_period, format_value
+from report.content.norsk import format_date, format_date_short, format_number, format_period, format_value, number_word
 from report.content.references import MISSING
 from report.content.tables import fitting_columns, grid_table, pipe_table
 from report.data import schema
@@ -170,17 +170,36 @@ def target_text(ind: Indicator) -> str:
 
 
 def verdict_summary(moves: list[IndicatorMove]) -> str:
-    """'Av 3 indikatorer med ønsket retning gikk 1 i riktig retning, 2 i feil retning og 0 var uendret.'
-    and how many have no desired direction."""
+    """How the indicators moved, in words: «Av de tre indikatorene med ønsket retning gikk én i
+    riktig retning og to i feil retning.», with the unchanged and those with no desired direction
+    when there are any. No count of zero, and no sentence that starts with a digit."""
     c = count_verdicts(moves)
-    n = format_number
+    w = number_word
+    total, right, wrong, same = c["med_retning"], c["bedre"], c["verre"], c["uendret"]
     text = ""
-    if c["med_retning"]:
-        text = (f"Av {n(c['med_retning'])} {indicator_noun(c['med_retning'])} med ønsket retning gikk {n(c['bedre'])} i "
-                f"riktig retning, {n(c['verre'])} i feil retning og {n(c['uendret'])} var uendret.")
-    if c["uten retning"]:
-        text += (f" {n(c['uten retning'])} {indicator_noun(c['uten retning'])} har ingen ønsket retning "
-                 f"og vurderes ikke.")
+    if total == 1:
+        verdict = "gikk i riktig retning" if right else "gikk i feil retning" if wrong else "var uendret"
+        text = f"Den ene indikatoren med ønsket retning {verdict}."
+    elif total:
+        moved = [f"{w(n)} i {way} retning" for n, way in ((right, "riktig"), (wrong, "feil")) if n]
+        every = "Begge indikatorene" if total == 2 else f"Alle de {w(total)} indikatorene"
+        if right == total or wrong == total:
+            text = f"{every} med ønsket retning gikk i {'riktig' if right else 'feil'} retning."
+        elif same == total:
+            text = f"{every} med ønsket retning var uendret."
+        else:
+            lead = (f"Av de {w(total)} indikatorene med ønsket retning gikk " if right else
+                    f"Ingen av de {w(total)} indikatorene med ønsket retning gikk i riktig retning: ")
+            parts = moved if right else [f"{w(wrong)} gikk i feil retning"] if wrong else []
+            tail = f"{w(same)} var uendret" if same else ""
+            text = lead + " og ".join(parts) + (", og " if parts and tail else "") + tail + "."
+    if n := c["uten retning"]:
+        if text:
+            text += f" I tillegg har {w(n)} {indicator_noun(n)} ingen ønsket retning og vurderes ikke."
+        elif n == 1:
+            text = "Den ene indikatoren har ingen ønsket retning og vurderes ikke."
+        else:
+            text = f"Ingen av de {w(n)} indikatorene har en ønsket retning, så de vurderes ikke."
     return text.strip()
 
 

@@ -72,3 +72,24 @@ def quotes(text: str) -> str:
         return "«" + _QUOTED.sub(lambda inner: f"‘{inner.group(2)}’", m.group(2)) + "»"
 
     return _QUOTED.sub(outer, text)
+
+
+_WORDS = ("ingen", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv")
+
+
+def number_word(count: int) -> str:
+    """A count as bokmål writes it in running text: in words up to twelve («én», «tre»), in
+    digits above («16»). Zero is «ingen»."""
+    return _WORDS[count] if 0 <= count < len(_WORDS) else format_number(count)
+
+
+def share_in_words(part: int, whole: int, noun: str, plural: str, what: str) -> str:
+    """«én av tre indikatorer i riktig retning», «alle de tre indikatorene …», «ingen av de tre
+    indikatorene …», «den ene indikatoren …»: never «0 av 3». `plural` is the definite plural."""
+    if whole == 1:
+        return f"den ene {noun}en {what}" if part else f"den ene {noun}en ikke {what}"
+    if part == whole:
+        return f"alle de {number_word(whole)} {plural} {what}"
+    if part == 0:
+        return f"ingen av de {number_word(whole)} {plural} {what}"
+    return f"{number_word(part)} av {number_word(whole)} {noun}er {what}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from report.content.blocks import COLOUR_SLUG, EMPTY, VERDICT_WORDS, indicator_noun, target_text
+from report.content.blocks import COLOUR_SLUG, EMPTY, VERDICT_WORDS, target_text
 from report.content.changes import VERDICTS, IndicatorMove, count_verdicts, indicator_move, national, regional
 from report.content.markdown import inline
-from report.content.norsk import format_date, format_number, format_period, format_value, join_and
+from report.content.norsk import format_date, format_number, format_period, format_value, join_and, share_in_words
 from report.data import schema
 from report.data.config import Config
 from report.data.model import Assignment, Dataset, Indicator
@@ -49,7 +49,7 @@ def _indicator_counts(dataset: Dataset, indicators: list[Indicator],
         "sammenlignet": format_number(len(compared)),
         "med_retning": format_number(right),
         **{_key(v): format_number(c[v]) for v in VERDICTS},
-        "riktig_retning": (f"{format_number(c['bedre'])} av {format_number(right)} {indicator_noun(right)} i riktig retning"
+        "riktig_retning": (share_in_words(c["bedre"], right, "indikator", "indikatorene", "i riktig retning")
                            if right else EMPTY),
     }
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from helpers.project import ROOT
 
-from report.content.blocks import activities, new_assignments, partnership_status
+from report.content.blocks import activities, new_assignments, partnership_status, verdict_summary
 from report.data.load import load_dataset
 from report.data.model import Dataset, Partnership, PartnershipStatus
 
@@ -63,3 +63,28 @@ def test_new_assignments_are_grouped_by_kind_with_status_and_deadline(dataset):
     assert "| Kunstig Intelligens \\(KI\\) | Teknologi | I rute – frist 31\\.12\\.2023 |" in rows[:kinds[1]]
     only_original = Dataset(assignments=[dataclasses.replace(a, type="opprinnelig") for a in dataset.assignments])
     assert "Ingen nye oppdrag" in new_assignments(only_original, 2022)
+
+
+class _Move:
+    def __init__(self, verdict):
+        self.verdict = verdict
+
+
+@pytest.mark.parametrize("right, wrong, same, undirected, sentence", [
+    (1, 0, 0, 0, "Den ene indikatoren med ønsket retning gikk i riktig retning."),
+    (0, 0, 1, 0, "Den ene indikatoren med ønsket retning var uendret."),
+    (3, 0, 0, 0, "Alle de tre indikatorene med ønsket retning gikk i riktig retning."),
+    (0, 2, 0, 0, "Begge indikatorene med ønsket retning gikk i feil retning."),
+    (1, 2, 0, 0, "Av de tre indikatorene med ønsket retning gikk én i riktig retning og to i feil retning."),
+    (0, 2, 1, 0, "Ingen av de tre indikatorene med ønsket retning gikk i riktig retning: to gikk i feil retning, "
+                 "og én var uendret."),
+    (4, 6, 0, 1, "Av de ti indikatorene med ønsket retning gikk fire i riktig retning og seks i feil retning. "
+                 "I tillegg har én indikator ingen ønsket retning og vurderes ikke."),
+    (0, 0, 0, 13, "Ingen av de 13 indikatorene har en ønsket retning, så de vurderes ikke."),
+])
+def test_the_indicator_summary_reads_as_bokmal_never_zero_never_a_digit_first(right, wrong, same, undirected, sentence):
+    moves = [_Move(v) for v, n in (("bedre", right), ("verre", wrong), ("uendret", same), ("uten retning", undirected))
+             for _ in range(n)]
+    text = verdict_summary(moves)
+    assert text == sentence
+    assert not any(s.strip()[:1].isdigit() for s in text.split(". ")) and " 0 " not in f" {text} "

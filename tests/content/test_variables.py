@@ -71,7 +71,7 @@ def test_an_indicator_cut_on_purpose_is_never_reported_worse(sample):
     assert (i03["retning"], i03["vurdering"]) == ("sank", "ingen ønsket retning")
     fin = sample["indikatorer"]["finansiering"]
     assert (fin["sammenlignet"], fin["uten_retning"], fin["verre"]) == ("2", "1", "0")
-    assert fin["riktig_retning"] == "1 av 1 indikator i riktig retning"
+    assert fin["riktig_retning"] == "den ene indikatoren i riktig retning"
 
 
 def _ind(id, area, direction="høyere er bedre", target=None):
@@ -92,7 +92,7 @@ def test_x_of_y_indicators_in_the_right_direction_per_area():
                 _v("ONE", "2022", 3)],
     )
     tek = variables(ds, load_config(ROOT))["indikatorer"]["teknologi"]
-    assert tek["riktig_retning"] == "1 av 3 indikatorer i riktig retning"
+    assert tek["riktig_retning"] == "én av tre indikatorer i riktig retning"
     assert (tek["med_verdier"], tek["sammenlignet"], tek["bedre"], tek["verre"], tek["uendret"],
             tek["uten_retning"]) == ("5", "4", "1", "1", "1", "1")
     assert variables(ds, load_config(ROOT))["indikatorer"]["akuttmedisin"]["riktig_retning"] == EMPTY
