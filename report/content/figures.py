@@ -21,7 +21,7 @@ from pathlib import Path
 
 from report.content import palette
 from report.content.blocks import code_digest
-from report.content.norsk import format_number, format_value, join_and
+from report.content.norsk import format_number, format_period, format_value, join_and
 from report.data.model import Indicator, IndicatorValue
 
 MARKERS = ["o", "s", "^", "D", "v", "P"]
@@ -91,7 +91,7 @@ def source_line(indicator: Indicator, values: list[IndicatorValue]) -> str:
         line += " Alle tallene er illustrative (eksempeldata)."
     elif made_up:
         periods = sorted({v.period for v in made_up}, key=lambda p: p.midpoint)
-        line += f" Tall for {join_and([p.label for p in periods])} er illustrative (eksempeldata)."
+        line += f" Tall for {join_and([format_period(p) for p in periods])} er illustrative (eksempeldata)."
     return line
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import string
 
-from report.content.norsk import quotes
+from report.content.norsk import dates_in_text, quotes
 
 _ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
 _BULLET = re.compile(r"^\s*[-•*–]\s+")
@@ -23,11 +23,12 @@ class Markdown(str):
 
 
 def inline(text: object) -> Markdown:
-    """One line of literal text: newlines become spaces, quotation marks «», all punctuation escaped."""
+    """One line of literal text: newlines become spaces, quotation marks «», ISO dates in words,
+    all punctuation escaped."""
     if isinstance(text, Markdown):
         return text
     line = " ".join(_SPACES.split(str(text).strip()))  # no-break spaces kept: "16 000", "49,6 %"
-    return Markdown(quotes(line).translate(_ESCAPE))
+    return Markdown(dates_in_text(quotes(line)).translate(_ESCAPE))
 
 
 def blocks(text: object) -> Markdown:

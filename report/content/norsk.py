@@ -93,3 +93,17 @@ def share_in_words(part: int, whole: int, noun: str, plural: str, what: str) -> 
     if part == 0:
         return f"ingen av de {number_word(whole)} {plural} {what}"
     return f"{number_word(part)} av {number_word(whole)} {noun}er {what}"
+
+
+_ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
+
+
+def dates_in_text(text: str) -> str:
+    """A date typed as 2022-06-08 in running text, as bokmål writes it: «8. juni 2022»."""
+    def date(m: re.Match) -> str:
+        try:
+            return format_date(dt.date(int(m[1]), int(m[2]), int(m[3])))
+        except ValueError:  # not a date after all
+            return m[0]
+
+    return _ISO_DATE.sub(date, text)

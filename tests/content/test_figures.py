@@ -76,6 +76,10 @@ def test_illustrative_values_are_named_in_the_source_line(tmp_path):
     assert fig.source_line == "Kilde: NPR. Tall for 2020 og 2021 er illustrative (eksempeldata)."
     fig = render_indicator_figure(_ind(), _values(SERIES, source="illustrativ (eksempeldata)"), tmp_path)
     assert fig.source_line == "Kilde: NPR. Alle tallene er illustrative (eksempeldata)."
+    months = _values([("2021-06", 40.0)]) + _values([("2021-09", 41.0), ("2021-12", 42.0)],
+                                                      source="illustrativ (eksempeldata)")
+    fig = render_indicator_figure(_ind(), months, tmp_path)
+    assert fig.source_line == "Kilde: NPR. Tall for september 2021 og desember 2021 er illustrative (eksempeldata)."
 
 
 def test_rerender_is_byte_identical(tmp_path):

@@ -4,7 +4,7 @@ import pytest
 from helpers.project import ROOT
 
 from report.content.blocks import appendix7
-from report.content.norsk import NBSP, format_date, format_date_short, format_number, quotes
+from report.content.norsk import NBSP, dates_in_text, format_date, format_date_short, format_number, quotes
 from report.data.load import load_dataset
 from report.data.periods import parse_period
 
@@ -78,3 +78,12 @@ def test_the_appendix_prints_the_departments_quotes_as_guillemets():
     text = appendix7(dataset, 2022)
     assert "«Styringsinformasjon" in text  # the cell wraps lines; the marks are what matter
     assert "'Styringsinformasjon" not in text
+
+
+@pytest.mark.parametrize("typed, set_", [
+    ("neste partnerskapsmøte 2022-06-08.", "neste partnerskapsmøte 8. juni 2022."),
+    ("Ikke formelt etablert per 2022-09-01, samhandlingssjef", "Ikke formelt etablert per 1. september 2022, samhandlingssjef"),
+    ("TB2022-44 og saksnummer 2022-13-01", "TB2022-44 og saksnummer 2022-13-01"),  # not dates
+])
+def test_iso_dates_in_running_text_are_written_out(typed, set_):
+    assert dates_in_text(typed) == set_
