@@ -1,6 +1,7 @@
 """Generated blocks in the publication's form: Aktiviteter, Vedlegg 2 checklist, Tabell 5.2."""
 
 import dataclasses
+import re
 import datetime as dt
 
 import pytest
@@ -88,3 +89,14 @@ def test_the_indicator_summary_reads_as_bokmal_never_zero_never_a_digit_first(ri
     text = verdict_summary(moves)
     assert text == sentence
     assert not any(s.strip()[:1].isdigit() for s in text.split(". ")) and " 0 " not in f" {text} "
+
+
+def test_readers_see_titles_not_internal_keys():
+    """SAM-01, TEK-02 are the workbooks' keys; headings and lists name the assignment."""
+    dataset, _ = load_dataset(ROOT / "data")
+    from report.content.blocks import appendix7, changes
+
+    for text in (appendix7(dataset, 2022), changes(dataset, 2022)):
+        keys = re.findall(r"\b[A-Z]{3}\\?-\d\d\b", text)
+        assert keys == [], keys[:5]
+    assert "### Revidering av veileder for samarbeidsavtalene" in appendix7(dataset, 2022)
