@@ -77,22 +77,53 @@ def quotes(text: str) -> str:
 _WORDS = ("ingen", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv")
 
 
-def number_word(count: int) -> str:
-    """A count as bokmål writes it in running text: in words up to twelve («én», «tre»), in
-    digits above («16»). Zero is «ingen»."""
+def number_word(count: int, neuter: bool = False) -> str:
+    """A count as bokmål writes it in running text: in words up to twelve («én», «tre»; «ett»
+    for a neuter noun such as «oppdrag»), in digits above («16»). Zero is «ingen»."""
+    if count == 1 and neuter:
+        return "ett"
     return _WORDS[count] if 0 <= count < len(_WORDS) else format_number(count)
 
 
-def share_in_words(part: int, whole: int, noun: str, plural: str, what: str) -> str:
-    """«én av tre indikatorer i riktig retning», «alle de tre indikatorene …», «ingen av de tre
-    indikatorene …», «den ene indikatoren …»: never «0 av 3». `plural` is the definite plural."""
+def counted_sentence(counts: list[tuple[int, str]], noun: tuple[str, str, str], verb: str, where: str) -> str:
+    """One sentence for how many of a whole are in each state, naming only states that have any:
+    «Av de tre oppdragene på området er ett levert og to i rute.», «Begge oppdragene på området
+    er i rute.», «Det ene oppdraget på området er levert.». `noun` is (the definite singular, the
+    definite plural, neuter or not as "n"/""), e.g. ("oppdraget", "oppdragene", "n")."""
+    singular, plural, gender = noun
+    neuter = gender == "n"
+    whole = sum(n for n, _ in counts)
+    where = f" {where}" if where else ""
+    present = [(n, state) for n, state in counts if n]
+    if whole == 0:
+        return f"Det er ingen {plural.removesuffix('ene').removesuffix('ne')}{where}."
     if whole == 1:
-        return f"den ene {noun}en {what}" if part else f"den ene {noun}en ikke {what}"
+        return f"Det{' ene' if neuter else 'n ene'} {singular}{where} {verb} {present[0][1]}."
+    if len(present) == 1:
+        every = f"Begge {plural}" if whole == 2 else f"Alle de {_in_sentence(whole, whole)} {plural}"
+        return f"{every}{where} {verb} {present[0][1]}."
+    parts = [f"{_in_sentence(n, whole, neuter)} {state}" for n, state in present]
+    return f"Av de {_in_sentence(whole, whole)} {plural}{where} {verb} " + join_and(parts) + "."
+
+
+def _in_sentence(count: int, whole: int, neuter: bool = False) -> str:
+    """Counts of one whole are written alike: in words when the whole is twelve or less, else
+    all in digits («3 av 14», not «tre av 14»)."""
+    return number_word(count, neuter) if whole <= 12 else format_number(count)
+
+
+def share_in_words(part: int, whole: int, noun: str, plural: str, what: str) -> str:
+    """«én av tre indikatorer i riktig retning», «alle de tre indikatorene …», «begge
+    indikatorene …», «ingen av de tre indikatorene …», «den ene indikatoren …»: never «0 av 3».
+    `plural` is the definite plural."""
+    n = _in_sentence
+    if whole == 1:
+        return f"den ene {noun}en {what}".strip() if part else f"den ene {noun}en ikke {what}".strip()
     if part == whole:
-        return f"alle de {number_word(whole)} {plural} {what}"
+        return f"begge {plural} {what}".strip() if whole == 2 else f"alle de {n(whole, whole)} {plural} {what}".strip()
     if part == 0:
-        return f"ingen av de {number_word(whole)} {plural} {what}"
-    return f"{number_word(part)} av {number_word(whole)} {noun}er {what}"
+        return f"ingen av de {n(whole, whole)} {plural} {what}".strip()
+    return f"{n(part, whole)} av {n(whole, whole)} {noun}er {what}".strip()
 
 
 _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")

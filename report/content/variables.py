@@ -8,7 +8,15 @@ from collections import Counter
 from report.content.blocks import COLOUR_SLUG, EMPTY, VERDICT_WORDS, target_text
 from report.content.changes import VERDICTS, IndicatorMove, count_verdicts, indicator_move, national, regional
 from report.content.markdown import inline
-from report.content.norsk import format_date, format_number, format_period, format_value, join_and, share_in_words
+from report.content.norsk import (
+    counted_sentence,
+    format_date,
+    format_number,
+    format_period,
+    format_value,
+    join_and,
+    share_in_words,
+)
 from report.data import schema
 from report.data.config import Config
 from report.data.model import Assignment, Dataset, Indicator
@@ -27,12 +35,15 @@ def _key(word: str) -> str:
     return word.lower().replace(" ", "_")
 
 
-def _assignment_counts(items: list[Assignment]) -> dict[str, str]:
-    """Counts by status and by colour; each set adds up to 'antall'."""
+def _assignment_counts(items: list[Assignment], where: str = "") -> dict[str, str]:
+    """Counts by status and by colour; each set adds up to 'antall'. 'oppsummering' says the
+    statuses in one sentence, naming only those with any."""
     statuses = Counter(a.status for a in items)
     colours = Counter(a.colour for a in items)
     return {
         "antall": format_number(len(items)),
+        "oppsummering": counted_sentence([(statuses[s], s.lower()) for s in schema.STATUSES],
+                                         ("oppdraget", "oppdragene", "n"), "er", where),
         **{_key(s): format_number(statuses[s]) for s in schema.STATUSES},
         **{COLOUR_SLUG[c]: format_number(colours[c]) for c in schema.COLOURS},
         "uten_farge": format_number(colours[None]),
@@ -44,9 +55,12 @@ def _indicator_counts(dataset: Dataset, indicators: list[Indicator],
     compared = [m for i in indicators if (m := moves[i.id])]
     c = count_verdicts(compared)
     right = c["med_retning"]
+    with_values = sum(bool(dataset.values_for(i.id)) for i in indicators)
     return {
-        "med_verdier": format_number(sum(bool(dataset.values_for(i.id)) for i in indicators)),
+        "med_verdier": format_number(with_values),
         "sammenlignet": format_number(len(compared)),
+        "sammenlignbare": share_in_words(len(compared), with_values, "indikator", "indikatorene", "")
+                          if with_values else EMPTY,
         "med_retning": format_number(right),
         **{_key(v): format_number(c[v]) for v in VERDICTS},
         "riktig_retning": (share_in_words(c["bedre"], right, "indikator", "indikatorene", "i riktig retning")
@@ -106,7 +120,7 @@ def variables(dataset: Dataset, config: Config) -> dict:
         "dato": format_date(config.date),
         "oppdrag": {
             **_assignment_counts(assignments),
-            **{schema.area_slug(area): _assignment_counts([a for a in assignments if a.area == area])
+            **{schema.area_slug(area): _assignment_counts([a for a in assignments if a.area == area], "på området")
                for area in schema.AREAS},
         },
         "indikatorer": {

@@ -1,8 +1,8 @@
 """Generated blocks in the publication's form: Aktiviteter, Vedlegg 2 checklist, Tabell 5.2."""
 
 import dataclasses
-import re
 import datetime as dt
+import re
 
 import pytest
 from helpers.project import ROOT

@@ -4,7 +4,16 @@ import pytest
 from helpers.project import ROOT
 
 from report.content.blocks import appendix7
-from report.content.norsk import NBSP, dates_in_text, format_date, format_date_short, format_number, quotes
+from report.content.norsk import (
+    NBSP,
+    counted_sentence,
+    dates_in_text,
+    format_date,
+    format_date_short,
+    format_number,
+    quotes,
+    share_in_words,
+)
 from report.data.load import load_dataset
 from report.data.periods import parse_period
 
@@ -87,3 +96,24 @@ def test_the_appendix_prints_the_departments_quotes_as_guillemets():
 ])
 def test_iso_dates_in_running_text_are_written_out(typed, set_):
     assert dates_in_text(typed) == set_
+
+
+@pytest.mark.parametrize("counts, sentence", [
+    ([(1, "i rute"), (1, "forsinket"), (1, "levert")], "Av de tre oppdragene på området er ett i rute, ett forsinket og ett levert."),
+    ([(0, "i rute"), (2, "levert")], "Begge oppdragene på området er levert."),
+    ([(1, "levert")], "Det ene oppdraget på området er levert."),
+    ([(3, "levert"), (0, "i rute")], "Alle de tre oppdragene på området er levert."),
+    ([(1, "ikke startet"), (7, "i rute"), (2, "forsinket"), (7, "levert"), (1, "avsluttet")],
+     "Av de 18 oppdragene på området er 1 ikke startet, 7 i rute, 2 forsinket, 7 levert og 1 avsluttet."),
+])
+def test_a_count_sentence_names_only_what_there_is_and_never_zero(counts, sentence):
+    assert counted_sentence(counts, ("oppdraget", "oppdragene", "n"), "er", "på området") == sentence
+
+
+@pytest.mark.parametrize("part, whole, phrase", [
+    (1, 3, "én av tre indikatorer i riktig retning"), (0, 3, "ingen av de tre indikatorene i riktig retning"),
+    (2, 2, "begge indikatorene i riktig retning"), (3, 3, "alle de tre indikatorene i riktig retning"),
+    (1, 1, "den ene indikatoren i riktig retning"), (3, 14, "3 av 14 indikatorer i riktig retning"),
+])
+def test_a_share_is_said_in_words_and_never_0_of_n(part, whole, phrase):
+    assert share_in_words(part, whole, "indikator", "indikatorene", "i riktig retning") == phrase
