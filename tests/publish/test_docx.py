@@ -230,3 +230,33 @@ def test_libreoffice_lays_it_out_with_page_numbers_and_chapters_on_new_pages(doc
     assert len(headings) == 4
     for heading in headings:
         assert any(" ".join(lines[:3]).startswith(heading) for lines in pages), f"«{heading}» starter ikke en ny side"
+
+
+def test_every_paragraph_has_one_properties_element_in_the_schemas_order(docx_path):
+    from report.publish.docx.valid import PPR_ORDER
+
+    body = Document(docx_path).element.body
+    assert all(len(p.findall(qn("w:pPr"))) <= 1 for p in body.iter(qn("w:p")))
+    for ppr in body.iter(qn("w:pPr")):
+        ranks = [PPR_ORDER.index(c.tag) for c in ppr if c.tag in PPR_ORDER]
+        assert ranks == sorted(ranks), [c.tag.split("}")[1] for c in ppr]
+    # Quarto's own file has the defect: a caption paragraph with two, the style last
+    quarto = Document(QUARTO_DOCX).element.body
+    assert any(len(p.findall(qn("w:pPr"))) > 1 for p in quarto.iter(qn("w:p")))
+    captions = [p for p in body.iter(qn("w:p")) if (s := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None
+                and s.get(qn("w:val")) == "ImageCaption"]
+    assert captions and all(p.find(f"{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == "left" for p in captions)
+
+
+def test_rows_never_split_and_a_figure_keeps_its_note_and_caption(docx_path):
+    body = Document(docx_path).element.body
+    data = [t for t in _tables(body) if _is_header_row(t.find(qn("w:tr")))]
+    assert data and all(row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+                        for t in data for row in t.findall(qn("w:tr")))
+    frames = [t for t in _tables(body) if len(t.findall(qn("w:tr"))) == 1 and any(True for _ in t.iter(qn("w:drawing")))]
+    assert frames
+    for frame in frames:
+        paragraphs = list(frame.iter(qn("w:p")))
+        assert len(paragraphs) >= 2  # the picture, the note, the caption
+        assert all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in paragraphs[:-1])
+        assert frame.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:cantSplit')}") is not None

@@ -27,6 +27,8 @@ from report.data import schema
 from report.data.config import Config
 from report.publish.docx.front_matter import add_cover_and_contents, number_contents
 from report.publish.docx.package import save_reproducibly
+from report.publish.docx.pages import keep_together
+from report.publish.docx.valid import make_valid
 
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.5)
@@ -114,14 +116,16 @@ def finalize_docx(path: Path, config: Config) -> None:
     tables = list(body.iter(qn("w:tbl")))
     for table in tables:
         _ensure_grid(table)
-    _no_duplicate_properties(body)
     appendix7 = [h for h, _ in schema.APPENDIX7_COLUMNS]
-    for table in filter(_is_data_table, tables):
+    data_tables = list(filter(_is_data_table, tables))
+    for table in data_tables:
         header = _header_texts(table)
         if header == list(schema.OVERVIEW_COLUMNS):
             _shade_overview(table)
         elif header == appendix7:
             _compact_table(table, A4[1] - 2 * MARGIN)
+    make_valid(body)
+    keep_together(body, data_tables)
     _drop_empty_last_section(body)
     for section in doc.sections:
         _page_setup(section)
@@ -154,19 +158,6 @@ def _where(doc_pr) -> str:
         if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
             return f"bildet etter overskriften «{_text(sibling)}»"
     return "et bilde før første overskrift"
-
-
-def _no_duplicate_properties(body) -> None:
-    """Quarto writes two <w:jc> into the paragraphs of table cells (the cell's «left», then
-    «center») and two <w:tblLook> into some tables; the schema allows one of each, and Word calls
-    the file unreadable. The first, the cell's or table's own, stays."""
-    for tag in ("w:pPr", "w:rPr", "w:tblPr", "w:tcPr"):
-        for props in body.iter(qn(tag)):
-            seen = set()
-            for child in list(props):
-                if child.tag in seen:
-                    props.remove(child)
-                seen.add(child.tag)
 
 
 def _is_data_table(table) -> bool:
