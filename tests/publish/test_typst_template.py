@@ -102,3 +102,26 @@ def test_house_colours_are_the_palette():
     for fill in [*palette.COLOUR_FILLS.values(), *palette.STATUS_FILLS.values(),
                  *(c.lstrip("#") for c in (palette.TEXT, palette.GRID, palette.PRIMARY))]:
         assert f'RGB("#{fill.upper()}")' in template
+
+
+@needs("pdftotext")
+def test_a_figure_is_never_parted_from_its_note_and_caption(tmp_path):
+    """As Quarto writes a figure the chapters insert: the chart, the note under it, the caption.
+    Six of them between texts of different lengths: with breakable figures one straddles a page."""
+    figures = "\n".join(
+        f"#lorem({40 + 35 * i})\n\n#figure([\n[Topp {i}]\n\n#box(width: 12cm, height: 9cm, fill: gray)~\n\n"
+        f"Kilde: NPR {i}.\n], caption: figure.caption(position: bottom, [Figurtekst {i}]), "
+        f'kind: "quarto-float-fig", supplement: "Figur")\n' for i in range(6))
+    body = ('#show: nhsp-bok.with(title: [Statusrapport], subtitle: [Fra Helsedirektoratet], '
+            'author: "Helsedirektoratet")\n= Kapittel\n' + figures)
+    (tmp_path / "_variables.yml").write_text('{"aar": "2022", "dato": "19. oktober 2022"}', encoding="utf-8")
+    source = "\n".join((EXTENSION / name).read_text(encoding="utf-8")
+                       for name in ("numbering.typ", "typst-template.typ")) + body
+    (tmp_path / "f.typ").write_text(source, encoding="utf-8")
+    typst.compile(str(tmp_path / "f.typ"), output=str(tmp_path / "f.pdf"), root=str(tmp_path))
+    text = subprocess.run(["pdftotext", str(tmp_path / "f.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    for i in range(6):
+        where = {mark: next(n for n, p in enumerate(pages) if mark in p)
+                 for mark in (f"Topp {i}", f"Kilde: NPR {i}", f"Figurtekst {i}")}
+        assert len(set(where.values())) == 1, where
