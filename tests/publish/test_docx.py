@@ -260,3 +260,27 @@ def test_rows_never_split_and_a_figure_keeps_its_note_and_caption(docx_path):
         assert len(paragraphs) >= 2  # the picture, the note, the caption
         assert all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in paragraphs[:-1])
         assert frame.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+
+
+def test_the_cover_is_in_the_house_style_with_the_logo_when_there_is_one(project, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (200, 80), "#025169").save(project / "figures" / "logo.png")
+    out = tmp_path / "med-logo.docx"
+    shutil.copy(QUARTO_DOCX, out)
+    finalize_docx(out, load_config(project))
+    doc = Document(out)
+    first = doc.paragraphs[0]
+    pictures = list(first._p.iter(qn("wp:docPr")))
+    assert pictures and pictures[0].get("descr") == "Helsedirektoratet (logo)"
+    assert doc.paragraphs[1].style.name == "Title"
+
+
+def test_the_reference_styles_set_the_cover_left_in_the_house_colour(tmp_path):
+    from report.publish.docx.reference import HEADING_COLOUR, write_reference_doc
+
+    write_reference_doc(tmp_path / "ref.docx")
+    styles = Document(tmp_path / "ref.docx").styles
+    for name in ("Title", "Subtitle", "TOC Heading"):
+        assert styles[name].paragraph_format.alignment == 0  # left
+        assert styles[name].font.color.rgb == HEADING_COLOUR

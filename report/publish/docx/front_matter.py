@@ -29,6 +29,7 @@ from report.data.config import Config
 from report.publish.docx.package import save_reproducibly
 
 COVER_MARK = "nhsp_forside"
+LOGO = "logo.png"  # in figures/
 LEVELS = 2  # as the PDF (outline depth: 2 in the Typst template) and the web pages (toc-depth)
 INSTRUCTION = f' TOC \\o "1-{LEVELS}" \\h \\z \\u '
 _BOOKMARK = "_Toc"  # Word's own prefix for the bookmarks its contents link to
@@ -69,6 +70,13 @@ def add_cover_and_contents(doc, config: Config) -> None:
                         (config.author, "Author"), (format_date(config.date), "Date")):
         p = doc.add_paragraph(text, style=style if style in [s.name for s in doc.styles] else None)
         new.append(p)
+    logo = Path(config.root) / "figures" / LOGO
+    if logo.is_file():  # above the title, as on the PDF's cover (Word takes PNG, not SVG)
+        p = doc.add_paragraph()
+        p.add_run().add_picture(str(logo), width=Cm(5))
+        p.paragraph_format.space_after = Cm(2)
+        p._p.find(f".//{qn('wp:docPr')}").set("descr", f"{config.author} (logo)")
+        new.insert(0, p)
     new[0]._p.insert(0, _el("w:bookmarkStart", **{"w:id": "9001", "w:name": COVER_MARK}))
     new[0]._p.append(_el("w:bookmarkEnd", **{"w:id": "9001"}))
     heading = doc.add_paragraph("Innhold", style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles] else None)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pypandoc
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -65,6 +66,20 @@ def write_reference_doc(path: Path) -> None:
         h.paragraph_format.keep_with_next = True
     # Each chapter and each Vedlegg starts on a new page, as in the PDF.
     styles["Heading 1"].paragraph_format.page_break_before = True
+    # The cover and the contents' heading in the house style, as the PDF's: left-aligned, the
+    # title large in the house colour (not Pandoc's centred black title and blue «Innhold»).
+    for name, size, colour, space_before in (("Title", 26, HEADING_COLOUR, 6), ("Subtitle", 15, HEADING_COLOUR, 0),
+                                             ("Author", 12, None, 36), ("Date", 12, None, 0),
+                                             ("TOC Heading", HEADING_SIZES[1], HEADING_COLOUR, 0)):
+        if name not in [s.name for s in styles]:
+            continue
+        style = styles[name]
+        style.font.name = BODY_FONT
+        style.font.size = Pt(size)
+        style.font.bold = name in ("Title", "TOC Heading")
+        style.font.color.rgb = colour or RGBColor(0, 0, 0)
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        style.paragraph_format.space_before = Pt(space_before)
     for name in ("Image Caption", "Table Caption"):
         if name in [s.name for s in styles]:
             styles[name].font.size = Pt(9)
