@@ -51,8 +51,17 @@ def date_or_text(value) -> str:
 
 
 def status_text(a: Assignment) -> str:
-    """'Levert – frist 15.09.2022' or 'I rute – frist 1. kvartal 2023'."""
-    return a.status if a.deadline is None else f"{a.status} – frist {date_or_text(a.deadline)}"
+    """'Levert – frist 15.09.2022', 'I rute – frist 1. kvartal 2023', and a deadline that is a
+    word as a sentence has it: «Årlig» → 'I rute – årlig frist', «Ikke avklart» → 'frist ikke avklart'."""
+    deadline = a.deadline
+    if deadline is None or isinstance(deadline, dt.date):
+        return a.status if deadline is None else f"{a.status} – frist {date_or_text(deadline)}"
+    text = str(deadline).strip()
+    if not any(c.isdigit() for c in text) and text[:2] != text[:2].upper():  # not «1. kvartal», not «RHF»
+        text = text[0].lower() + text[1:]
+        if text.isalpha():
+            return f"{a.status} – {text} frist"
+    return f"{a.status} – frist {text}"
 
 
 def progress(a: Assignment) -> Markdown:
@@ -121,34 +130,35 @@ def partnership_table(dataset: Dataset, year: int) -> str:
 
 
 def partnership_status(dataset: Dataset, year: int) -> str:
-    """Vedlegg 2: a checklist per helsefellesskap, grouped by RHF, then its status text."""
+    """Vedlegg 2: a checklist per helsefellesskap, grouped by RHF, then its status text. What the
+    data does not say is left out of the list, and said once above it."""
     status = {s.partnership: s for s in dataset.status_for(year)}
     groups = [
-        (rhf, [(p, status.get(p.name)) for p in sorted(dataset.partnerships, key=lambda p: p.number) if p.rhf == rhf])
+        (rhf, [(p, status.get(p.name), _checklist(p, status.get(p.name)))
+               for p in sorted(dataset.partnerships, key=lambda p: p.number) if p.rhf == rhf])
         for rhf in schema.RHFS
     ]
-    return _render("vedlegg2-status.md.j2", groups=[g for g in groups if g[1]], checklist=_checklist,
-                   text=md_blocks, year=year)
+    groups = [g for g in groups if g[1]]
+    left_out = any(value is None for _, members in groups for _, _, items in members for _, value in items)
+    return _render("vedlegg2-status.md.j2", groups=groups, left_out=left_out, text=md_blocks, year=year)
 
 
-def _checklist(p: Partnership, s: PartnershipStatus | None) -> list[tuple[str, str | Markdown]]:
-    unknown = "ikke oppgitt"
-
-    def yes_no(value: bool | None) -> str:
-        return unknown if value is None else "ja" if value else "nei"
+def _checklist(p: Partnership, s: PartnershipStatus | None) -> list[tuple[str, str | Markdown | None]]:
+    """Each point and its value; None where the data does not say."""
+    def yes_no(value: bool | None) -> str | None:
+        return None if value is None else "ja" if value else "nei"
 
     meeting = p.first_meeting
     website = s.website if s else None
     return [
-        ("Helseforetak", p.health_trust),
-        ("Kommuner", unknown if p.municipalities is None else format_number(p.municipalities)),
+        ("Helseforetak", p.health_trust or None),
+        ("Kommuner", None if p.municipalities is None else format_number(p.municipalities)),
         ("Formelt etablert", yes_no(s.established if s else None)),
-        ("Første partnerskapsmøte",
-         format_date(meeting) if isinstance(meeting, dt.date) else meeting or "ikke avholdt eller ikke oppgitt"),
+        ("Første partnerskapsmøte", format_date(meeting) if isinstance(meeting, dt.date) else meeting or None),
         ("Strategisk samarbeidsutvalg", yes_no(s.strategic_council if s else None)),
         ("Faglige samarbeidsutvalg", yes_no(s.professional_councils if s else None)),
         ("Kommunalt sekretariat", yes_no(s.secretariat if s else None)),
-        ("Nettside", Markdown(f"<{website}>") if website and _URL.match(website) else website or unknown),
+        ("Nettside", Markdown(f"<{website}>") if website and _URL.match(website) else website or None),
     ]
 
 

@@ -35,8 +35,10 @@ def test_vedlegg2_is_a_checklist_per_helsefellesskap_grouped_by_rhf(dataset):
     innlandet = text[text.index("#### Helsefellesskap Innlandet"):text.index("#### Helsefellesskap Vestre Viken")]
     for line in ["- Kommuner: 42", "- Formelt etablert: ja", "- Første partnerskapsmøte: 13\\. desember 2021",
                  "- Strategisk samarbeidsutvalg: ja", "- Faglige samarbeidsutvalg: ja",
-                 "- Kommunalt sekretariat: ja", "- Nettside: ikke oppgitt"]:
+                 "- Kommunalt sekretariat: ja"]:
         assert line in innlandet
+    assert "Nettside" not in innlandet and "ikke oppgitt" not in innlandet  # left out, said once above
+    assert text.startswith("Punkter som ikke er oppgitt for et helsefellesskap")
     helgeland = text[text.index("#### Helsefellesskap Helgeland"):]
     assert "- Formelt etablert: nei" in helgeland and "- Kommunalt sekretariat: nei" in helgeland
 
@@ -52,7 +54,7 @@ def test_a_website_is_a_link_only_when_it_is_a_plain_address(website, shown):
     text = partnership_status(Dataset(partnerships=[p], partnership_status=[s]), 2022)
     assert f"- Nettside: {shown}\n" in text
     assert "- Første partnerskapsmøte: 6\\. januar 2020" in text
-    assert "- Faglige samarbeidsutvalg: ikke oppgitt" in text
+    assert "Faglige samarbeidsutvalg" not in text
 
 
 def test_new_assignments_are_grouped_by_kind_with_status_and_deadline(dataset):
@@ -100,3 +102,16 @@ def test_readers_see_titles_not_internal_keys():
         keys = re.findall(r"\b[A-Z]{3}\\?-\d\d\b", text)
         assert keys == [], keys[:5]
     assert "### Revidering av veileder for samarbeidsavtalene" in appendix7(dataset, 2022)
+
+
+@pytest.mark.parametrize("deadline, shown", [
+    (dt.date(2023, 3, 31), "I rute – frist 31.03.2023"), ("1. kvartal 2023", "I rute – frist 1. kvartal 2023"),
+    ("Årlig", "I rute – årlig frist"), ("Løpende", "I rute – løpende frist"),
+    ("Ikke avklart", "I rute – frist ikke avklart"), ("RHF-enes frist", "I rute – frist RHF-enes frist"),
+    (None, "I rute"),
+])
+def test_a_deadline_reads_as_part_of_the_sentence(deadline, shown):
+    from report.content.blocks import status_text
+
+    a = dataclasses.replace(next(iter(load_dataset(ROOT / "data")[0].assignments)), status="I rute", deadline=deadline)
+    assert status_text(a) == shown
