@@ -82,8 +82,7 @@ def build(root: Path) -> BuildResult:
                 previous=root / GENERATED / "figurer",
             )
             for name, figure in zip(wanted, drawn):
-                blocks[name] = block_gen.figure_block(figure, f"{GENERATED}/figurer", workbook,
-                                                      tallgrunnlag.sheet_name(figure.id))
+                blocks[name] = block_gen.figure_block(figure, f"{GENERATED}/figurer", workbook)
             _write_blocks(tmp / "blokker", blocks)
             (tmp / "manifest.json").write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

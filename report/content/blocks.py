@@ -235,14 +235,14 @@ def changes(dataset: Dataset, year: int) -> str:
                    summary=verdict_summary, verdict=lambda m: VERDICT_WORDS[m.verdict], period=format_period)
 
 
-def figure_block(figure, folder: str, workbook: str | None = None, sheet: str = "") -> str:
+def figure_block(figure, folder: str, workbook: str | None = None) -> str:
     """The figure (image and alt text from `folder`), its note and source line, and on the web
-    page a link to `workbook` (a project-relative path), whose `sheet` holds its numbers."""
+    page a link to `workbook` (a project-relative path), which holds its numbers."""
     def attr(text: str) -> Markdown:  # inside a quoted attribute: no quotes or backslashes
         return Markdown(" ".join(text.replace('"', "'").replace("\\", "/").split()))
 
     return _render("figur.md.j2", figure=figure, path=Markdown(f"{folder}/{figure.id}"), attr=attr,
-                   workbook=Markdown(workbook) if workbook else None, sheet=inline(sheet))
+                   workbook=Markdown(workbook) if workbook else None)
 
 
 def data_basis_block(manifest: dict, config: Config) -> str:

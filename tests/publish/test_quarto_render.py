@@ -136,7 +136,7 @@ def test_every_figure_links_to_its_numbers_on_the_web_page_only(rendered):
         parser.feed(text)
         for href in parser.workbooks:
             assert (page.parent / href).resolve().is_file(), (page.name, href)
-        links += text.count(">Last ned tallene</a> (arket «Figur ")
+        links += text.count(">Last ned tallene bak figuren (Excel)</a>")
     assert links >= 8
     docx = " ".join(t.text or "" for t in Document(_one(project, "*.docx")).element.body.iter(qn("w:t")))
     assert "Last ned tallene" not in docx
