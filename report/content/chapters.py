@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from report.content.references import sources
+from report.content.references import chapter_text, sources
 from report.data.config import QUARTO_FILE, quarto_settings
 from report.data.messages import close_names
 from report.data.problems import Problems
@@ -69,7 +69,13 @@ def check_chapters(root: Path) -> Problems:
         name = path.relative_to(root).as_posix()
         # a draft outside the book may be unfinished in any way: only its absence is said
         found = problems if name in listed else Problems()
-        readable[name] = _markdown_lines(name, path.read_text(encoding="utf-8"), found)
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as e:
+            found.error(name, None, None, f"filen er ikke lagret som UTF-8 (tegnet ved byte {e.start} kan ikke "
+                                          "leses), og Quarto kan ikke lese den. Åpne den i redigeringsprogrammet, "
+                                          "og lagre den som UTF-8.")
+        readable[name] = _markdown_lines(name, chapter_text(path), found)
         if name.startswith("chapters/") and name not in listed:
             problems.warning(name, None, None, "kapittelet står ikke i _quarto.yml og kommer ikke med i rapporten. "
                                                "Er det et utkast, kan det ligge der; ellers legg det til under "

@@ -36,11 +36,17 @@ def sources(root: Path) -> list[Path]:
     )
 
 
+def chapter_text(path: Path) -> str:
+    """A chapter's text; bytes that are not UTF-8 (a file saved in another encoding) are replaced,
+    and `chapters.check_chapters` says which file to save again."""
+    return path.read_bytes().decode("utf-8-sig", errors="replace")
+
+
 def find_references(root: Path) -> list[Reference]:
     refs = []
     for path in sources(root):
         rel = path.relative_to(root).as_posix()
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(chapter_text(path).splitlines(), start=1):
             for m in _SHORTCODE.finditer(line):
                 refs.append(Reference(rel, number, m.group(1), m.group(2)))
     return refs
@@ -60,7 +66,7 @@ def find_placeholders(root: Path) -> Problems:
     problems = Problems()
     for path in sources(root):
         rel = path.relative_to(root).as_posix()
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(chapter_text(path).splitlines(), start=1):
             m = _PLACEHOLDER.search(line)
             if m:
                 text = line[m.start():].strip()

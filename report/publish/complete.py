@@ -16,6 +16,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from report.content.chapters import book_chapters
+from report.content.references import chapter_text
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*(\{[^}]*\})?\s*$")
 _MARKUP = re.compile(r"\{\{<.*?>\}\}|\[\^[^\]]*\]|<[^>]+>|&\w+;|\$[^$]*\$")
@@ -35,7 +36,7 @@ def chapter_marks(root: Path, chapter: str) -> list[str]:
     left out (their values are not in the source), and so are headings in a callout or in a
     block shown in some formats only."""
     headings, fence, divs = [], False, []
-    for line in (Path(root) / chapter).read_text(encoding="utf-8").splitlines():
+    for line in chapter_text(Path(root) / chapter).splitlines():
         if line.lstrip().startswith(("```", "~~~")):
             fence = not fence
         elif fence:

@@ -179,3 +179,19 @@ def test_a_picture_in_figures_is_tracked_by_git(project):
                             capture_output=True, text=True, check=True, env={**os.environ, "GIT_DIR": ".git"}).stdout
     assert "figures/logo.svg" in status
     assert "_generert" not in status
+
+
+def test_a_chapter_not_saved_as_utf8_is_named_not_a_traceback(project):
+    chapter = project / "chapters" / "kompetanse.qmd"
+    chapter.write_bytes(chapter.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
+    result = rapport(project, "sjekk")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "FEIL: chapters/kompetanse.qmd: filen er ikke lagret som UTF-8" in result.stderr
+
+
+def test_a_chapter_with_a_byte_order_mark_and_windows_line_ends_is_read(project):
+    chapter = project / "chapters" / "kompetanse.qmd"
+    chapter.write_bytes(b"\xef\xbb\xbf" + chapter.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8"))
+    result = rapport(project, "sjekk")
+    assert result.returncode == 0, result.stderr
