@@ -59,19 +59,19 @@ def format_value(value: float, decimals: int, unit: str) -> str:
     return f"{number}{NBSP}{short}" if short else number
 
 
-# A straight or English quotation mark that opens (at the start or after a space or an opening
-# bracket, before a non-space) and the same mark that closes it (after a non-space, not before a
-# letter): an apostrophe inside a word («Nord's») is neither.
-_QUOTED = re.compile(r"""(?<![\w])(["'“”„])(?=\S)(.+?)(?<=\S)(?:\1|(?<=[^"'])[”“])(?![\w])""")
+# A quotation mark that opens (at the start or after a space or bracket, before a non-space) and
+# one that closes it (after a non-space, not before a letter): an apostrophe inside a word
+# («Nord's») is neither. A quotation holds no other mark of its kind and no line break, and is at
+# most 400 characters, so no cell can make the search slow.
+_DOUBLE = re.compile(r"""(?<![\w])["“„](?=\S)([^"“”„\n]{1,400}?)(?<=\S)["”“](?![\w])""")
+_SINGLE = re.compile(r"""(?<![\w])'(?=\S)([^'\n]{1,400}?)(?<=\S)'(?![\w])""")
 
 
 def quotes(text: str) -> str:
     """Quotation marks as bokmål sets them: "x" and 'x' become «x», and a quotation inside one
     ‘x’. For text from the workbooks, typed with whatever marks the keyboard gave."""
-    def outer(m: re.Match) -> str:
-        return "«" + _QUOTED.sub(lambda inner: f"‘{inner.group(2)}’", m.group(2)) + "»"
-
-    return _QUOTED.sub(outer, text)
+    text = _DOUBLE.sub(lambda m: "«" + _SINGLE.sub(r"‘\1’", m[1]) + "»", text)
+    return _SINGLE.sub(r"«\1»", text)
 
 
 _WORDS = ("ingen", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv")
