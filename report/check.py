@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from report.content.abbreviations import unexplained
 from report.content.blocks import block_names
 from report.content.chapters import check_chapters
 from report.content.references import check_references, find_placeholders, find_references, flatten
@@ -58,6 +59,7 @@ def run_check(root: Path, wanted: str | None = None) -> int:
                                      variables(dataset, config)))
     problems.extend(check_chapters(config.root))
     problems.extend(check_config(config))
+    problems.extend(unexplained(dataset, config.year, config.root))
     if problems.errors:
         in_chapters = len(problems.errors) - in_data
         print(f"Fant {len(problems.errors)} feil ({in_data} i regnearkene i data/, {in_chapters} i kapitlene):",
