@@ -66,15 +66,15 @@ def run_check(root: Path, wanted: str | None = None) -> int:
               file=sys.stderr)
         print_problems(problems.errors + problems.warnings)
         return 1
-    if problems.warnings:
-        print(f"{len(problems.warnings)} advarsler:")
-        print_problems(problems.warnings, file=sys.stdout)
-    if wanted is not None:
+    if wanted is not None:  # the list asked for, without the warnings (the plain «sjekk» shows them)
         lines = variable_lines(dataset, config, wanted)
         print(f"{len(lines)} variabler for {config.year}" + (f" med «{wanted}» i navnet" if wanted else "")
               + ". Bruk dem i kapitlene som {{< var NAVN >}}:")
         print("\n".join(lines))
         return 0
+    if problems.warnings:
+        print(f"{len(problems.warnings)} advarsler:")
+        print_problems(problems.warnings, file=sys.stdout)
     print("\n".join(summary(dataset, config.year)))
     left = waiting(config, dataset)
     if left:
