@@ -130,6 +130,7 @@ def finalize_docx(path: Path, config: Config) -> None:
     for section in doc.sections:
         _page_setup(section)
         _page_number_footer(section)
+    doc.sections[0].different_first_page_header_footer = True  # no page number on the cover, as in the PDF
     settings = doc.settings.element
     # Word hyphenates only where a paragraph allows it (Vedlegg 7's cells, see _compact_table)
     if settings.find(qn("w:autoHyphenation")) is None:
