@@ -36,6 +36,7 @@ class Line:
     file: str
     number: int
     text: str
+    divs: tuple[str, ...] = ()  # the attributes of the ::: blocks it is in, outermost first
 
 
 def book_chapters(root: Path) -> list[str]:
@@ -75,7 +76,7 @@ def check_chapters(root: Path) -> Problems:
             found.error(name, None, None, f"filen er ikke lagret som UTF-8 (tegnet ved byte {e.start} kan ikke "
                                           "leses), og Quarto kan ikke lese den. Åpne den i redigeringsprogrammet, "
                                           "og lagre den som UTF-8.")
-        readable[name] = _markdown_lines(name, chapter_text(path), found)
+        readable[name] = markdown_lines(name, chapter_text(path), found)
         if name.startswith("chapters/") and name not in listed:
             problems.warning(name, None, None, "kapittelet står ikke i _quarto.yml og kommer ikke med i rapporten. "
                                                "Er det et utkast, kan det ligge der; ellers legg det til under "
@@ -87,12 +88,12 @@ def check_chapters(root: Path) -> Problems:
     return problems
 
 
-def _markdown_lines(name: str, text: str, problems: Problems) -> list[Line]:
+def markdown_lines(name: str, text: str, problems: Problems) -> list[Line]:
     """The lines Pandoc reads as markdown; an unclosed fence, div or comment is an error."""
     lines: list[Line] = []
     fence: tuple[str, int] | None = None  # (the fence's characters, line) while inside code
     comment: int | None = None  # line an unclosed <!-- started on
-    divs: list[int] = []
+    divs: list[tuple[int, str]] = []  # (line, attributes) of each open ::: block
     for number, raw in enumerate(text.splitlines(), start=1):
         if fence:
             if raw.strip().startswith(fence[0]) and set(raw.strip()) == {fence[0][0]}:
@@ -116,9 +117,9 @@ def _markdown_lines(name: str, text: str, problems: Problems) -> list[Line]:
                 problems.error(name, None, f"linje {number}", "«:::» lukker ingen blokk og vises som tekst. "
                                                               "Fjern linjen, eller åpne blokken over den.")
             continue
-        if _DIV_OPEN.match(visible):
-            divs.append(number)
-        lines.append(Line(name, number, visible))
+        if m := _DIV_OPEN.match(visible):
+            divs.append((number, m.group(1)))
+        lines.append(Line(name, number, visible, tuple(attrs for _, attrs in divs)))
     if fence:
         problems.error(name, None, f"linje {fence[1]}", f"kodeblokken som starter med «{fence[0]}» lukkes aldri, "
                                                         f"så resten av kapittelet blir kode. Avslutt den med "
@@ -126,7 +127,7 @@ def _markdown_lines(name: str, text: str, problems: Problems) -> list[Line]:
     if comment:
         problems.error(name, None, f"linje {comment}", "kommentaren «<!--» lukkes aldri med «-->», så resten av "
                                                        "kapittelet blir borte. Avslutt den med «-->».")
-    for number in divs:
+    for number, _ in divs:
         problems.error(name, None, f"linje {number}", "blokken «:::» som starter her, lukkes aldri, så resten av "
                                                       "kapittelet havner i den. Avslutt den med «:::» på en egen linje.")
     return lines

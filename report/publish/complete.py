@@ -15,18 +15,18 @@ from pathlib import Path
 from docx import Document
 from pypdf import PdfReader
 
-from report.content.chapters import book_chapters
+from report.content.chapters import book_chapters, markdown_lines
 from report.content.references import chapter_text
+from report.data.problems import Problems
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*(\{[^}]*\})?\s*$")
 _MARKUP = re.compile(r"\{\{<.*?>\}\}|\[\^[^\]]*\]|<[^>]+>|&\w+;|\$[^$]*\$")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_DIV_OPEN = re.compile(r"^\s*:{3,}\s*(.+)$")
-_DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 _NOT_EVERYWHERE = re.compile(r"callout|content-(visible|hidden)|when-format|unless-format|when-profile")
 
 
-def _letters(text: str) -> str:
+def letters(text: str) -> str:
+    """Text as its letters and digits only, case folded: what survives any format's typography."""
     return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
 
 
@@ -35,18 +35,11 @@ def chapter_marks(root: Path, chapter: str) -> list[str]:
     digits (none for a chapter without headings). A heading's shortcodes and link targets are
     left out (their values are not in the source), and so are headings in a callout or in a
     block shown in some formats only."""
-    headings, fence, divs = [], False, []
-    for line in chapter_text(Path(root) / chapter).splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        elif fence:
-            continue
-        elif _DIV_CLOSE.match(line):
-            divs = divs[:-1]
-        elif m := _DIV_OPEN.match(line):
-            divs.append(bool(_NOT_EVERYWHERE.search(m.group(1))))
-        elif (m := _HEADING.match(line)) and not any(divs):
-            text = _letters(_MARKUP.sub("", _LINK.sub(r"\1", m.group(2))))
+    lines = markdown_lines(chapter, chapter_text(Path(root) / chapter), Problems())  # sjekk reports its problems
+    headings = []
+    for line in lines:
+        if (m := _HEADING.match(line.text)) and not any(_NOT_EVERYWHERE.search(d) for d in line.divs):
+            text = letters(_MARKUP.sub("", _LINK.sub(r"\1", m.group(2))))
             if text:
                 headings.append(text)
     return list(dict.fromkeys(headings[:1] + headings[-1:]))
@@ -60,10 +53,10 @@ def _texts(staging: Path) -> dict[str, str]:
     """Each format's whole text, as letters and digits: 'PDF' and 'Word' for the merged documents."""
     texts = {}
     for pdf in staging.glob("*.pdf"):
-        texts["PDF"] = _letters("".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
+        texts["PDF"] = letters("".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
     for docx in staging.glob("*.docx"):
         body = Document(str(docx)).element.body
-        texts["Word"] = _letters("".join(t.text or "" for t in body.iter() if t.tag.endswith("}t")))
+        texts["Word"] = letters("".join(t.text or "" for t in body.iter() if t.tag.endswith("}t")))
     return texts
 
 
@@ -75,7 +68,7 @@ def missing_chapters(root: Path, staging: Path) -> dict[str, list[str]]:
     if any(staging.rglob("*.html")):
         for chapter, wanted in marks.items():
             page = _page(staging, chapter)
-            text = _letters(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))) if page.is_file() else ""
+            text = letters(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))) if page.is_file() else ""
             if not page.is_file() or not all(w in text for w in wanted):
                 missing.setdefault("nettsidene", []).append(chapter)
     for form, text in _texts(staging).items():

@@ -17,9 +17,9 @@ from openpyxl.utils import get_column_letter
 
 from report.content.norsk import format_date_short
 from report.data import schema
-from report.data.config import load_config
+from report.data.config import Config, load_config
 from report.data.load import load_assignments, load_dataset
-from report.data.model import Assignment
+from report.data.model import Assignment, Dataset
 from report.data.problems import DataError, Problem, Problems
 from report.data.schema import Kind
 from report.data.workbooks import Unkept, as_row, update_rows
@@ -205,7 +205,7 @@ def _describe(old, new) -> str:
     return f"{show(old)} → {show(new)}"
 
 
-def waiting(config, dataset) -> dict[str, list[str]] | None:
+def waiting(config: Config, dataset: Dataset) -> dict[str, list[str]] | None:
     """Per department, the assignments of the year no reply has been merged for (nor entered by
     hand since the workbooks were made), while the year's round is under way (the workbooks are
     in innspill/YEAR/); None when it is not."""

@@ -28,7 +28,7 @@ from report.data.config import Config
 from report.publish.docx.front_matter import add_cover_and_contents, number_contents
 from report.publish.docx.package import save_reproducibly
 from report.publish.docx.pages import keep_together
-from report.publish.docx.valid import make_valid
+from report.publish.docx.valid import PPR_ORDER, make_valid, order
 
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.5)
@@ -52,21 +52,12 @@ _AFTER_HYPHENATION = (
     "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags",
     "w:decimalSymbol", "w:listSeparator",
 )
-# What comes after w:suppressAutoHyphens in a paragraph's properties (CT_PPrBase).
-_PPR_AFTER_HYPHENS = (
-    "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-)
-
-
 def allow_hyphens(p_pr, allow: bool) -> None:
     """Let Word hyphenate the paragraph (or not), whatever its style says."""
     for old in p_pr.findall(qn("w:suppressAutoHyphens")):
         p_pr.remove(old)
-    p_pr.insert_element_before(_el("w:suppressAutoHyphens", **{"w:val": "false" if allow else "true"}),
-                               *_PPR_AFTER_HYPHENS)
+    p_pr.append(_el("w:suppressAutoHyphens", **{"w:val": "false" if allow else "true"}))
+    order(p_pr, PPR_ORDER)
 
 
 class FinalizeError(Exception):
@@ -136,8 +127,8 @@ def finalize_docx(path: Path, config: Config) -> None:
     if settings.find(qn("w:autoHyphenation")) is None:
         settings.insert_element_before(_el("w:autoHyphenation", **{"w:val": "true"}), *_AFTER_HYPHENATION)
     _core_properties(doc, config)
+    number_contents(doc)
     save_reproducibly(doc, path)
-    number_contents(path)
 
 
 def _check_alt_text(body, path: Path) -> None:

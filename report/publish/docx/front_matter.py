@@ -14,10 +14,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from pathlib import Path
 
-from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -26,7 +24,7 @@ from pypdf import PdfReader
 
 from report.content.norsk import format_date
 from report.data.config import Config
-from report.publish.docx.package import save_reproducibly
+from report.publish.complete import letters
 
 COVER_MARK = "nhsp_forside"
 LOGO = "logo.png"  # in figures/
@@ -159,10 +157,6 @@ def entries(items: list[tuple[int, str, str]], pages: list | None) -> list:
     return paragraphs
 
 
-def _letters(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
-
-
 def layout_pages(path: Path, items: list[tuple[int, str, str]]) -> list[int] | None:
     """Each heading's page as LibreOffice lays out the Word file at `path`; None without
     LibreOffice, or when its outline does not match the headings one for one."""
@@ -182,12 +176,12 @@ def layout_pages(path: Path, items: list[tuple[int, str, str]]) -> list[int] | N
                     if isinstance(entry, list):
                         walk(entry)
                     else:
-                        outline.append((_letters(entry.title), reader.get_destination_page_number(entry) + 1))
+                        outline.append((letters(entry.title), reader.get_destination_page_number(entry) + 1))
 
             walk(reader.outline)
         except (OSError, subprocess.SubprocessError, ValueError):
             return None
-    wanted = [_letters(text) for _, text, _ in items]
+    wanted = [letters(text) for _, text, _ in items]
     pages, at = [], 0
     for text in wanted:  # in order; the outline may hold deeper headings between them
         while at < len(outline) and outline[at][0] != text:
@@ -199,24 +193,19 @@ def layout_pages(path: Path, items: list[tuple[int, str, str]]) -> list[int] | N
     return pages
 
 
-def number_contents(path: Path) -> None:
-    """Give the contents of the Word file at `path` its page numbers, from LibreOffice's layout
-    of the file with room for them («00»); left without where LibreOffice is missing."""
-    doc = Document(path)
+def number_contents(doc) -> None:
+    """Give the document's contents its page numbers, from LibreOffice's layout of it with room
+    for them («00»); left without where LibreOffice is missing."""
     body = doc.element.body
-    old = [p for p in body.iter(qn("w:p")) if _toc_level(p)]
-    if not old:
+    if not any(_toc_level(p) for p in body.iter(qn("w:p"))):
         return
     items = headings(body)
-    _replace(old, entries(items, ["00"] * len(items)))
+    _replace(entries(items, ["00"] * len(items)), body)
     with tempfile.TemporaryDirectory() as tmp:
         draft = Path(tmp) / "utkast.docx"
         doc.save(draft)
         pages = layout_pages(draft, items)
-    if pages is None:
-        return
-    _replace([p for p in body.iter(qn("w:p")) if _toc_level(p)], entries(items, pages))
-    save_reproducibly(doc, path)
+    _replace(entries(items, pages), body)
 
 
 def _toc_level(paragraph) -> bool:
@@ -224,7 +213,9 @@ def _toc_level(paragraph) -> bool:
     return style is not None and style.get(qn("w:val"), "").startswith("TOC") and style.get(qn("w:val")) != "TOCHeading"
 
 
-def _replace(old: list, new: list) -> None:
+def _replace(new: list, body) -> None:
+    """The contents' entries in `body` replaced by `new`."""
+    old = [p for p in body.iter(qn("w:p")) if _toc_level(p)]
     for paragraph in new:
         old[0].addprevious(paragraph)
     for paragraph in old:
