@@ -23,7 +23,7 @@ from report.content.references import check_references, find_references
 from report.content.variables import variables as make_variables
 from report.data import schema
 from report.data.cache import FOLDER as CACHE, WorkbookCache
-from report.data.config import check_config, load_config
+from report.data.config import Config, check_config, load_config
 from report.data.files import locked
 from report.data.load import load_dataset
 from report.data.manifest import make_manifest
@@ -58,7 +58,7 @@ def build(root: Path) -> BuildResult:
         raise DataError(problems)
 
     manifest = make_manifest(config, dataset)
-    blocks, block_keys, made = _generate_blocks(dataset, config.year, manifest, root / GENERATED)
+    blocks, block_keys, made = _generate_blocks(dataset, config, manifest, root / GENERATED)
     figures = block_gen.figure_blocks(dataset)
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config)
     variables = make_variables(dataset, config)
@@ -106,11 +106,11 @@ def build(root: Path) -> BuildResult:
                        tuple(drawn_ids))
 
 
-def _generate_blocks(dataset: Dataset, year: int, manifest: dict,
+def _generate_blocks(dataset: Dataset, config: Config, manifest: dict,
                      previous: Path) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """Each block's text and key, and the names of those made anew. The key covers the code, the
-    year and the workbooks the block is made from, so a block whose key is unchanged is taken
-    from the previous build, never stale."""
+    settings and the workbooks the block is made from, so a block whose key is unchanged is
+    taken from the previous build, never stale."""
     hashes = {f["fil"]: f["sha256"] for f in manifest["filer"]}
     try:
         old_keys = json.loads((previous / CACHE / BLOCK_KEYS).read_text(encoding="utf-8"))
@@ -118,8 +118,9 @@ def _generate_blocks(dataset: Dataset, year: int, manifest: dict,
     except (OSError, ValueError):
         old_keys = {}
     texts, keys, parts, made = {}, {}, {}, []
-    for name, (books, make) in block_gen.block_makers(year).items():
-        text = " ".join([block_gen.code_digest(), name, str(year), *(f"{b}={hashes[b]}" for b in books)])
+    settings = [str(config.year), config.status_prompt]
+    for name, (books, make) in block_gen.block_makers(config.year, config.status_prompt).items():
+        text = "\0".join([block_gen.code_digest(), name, *settings, *(f"{b}={hashes[b]}" for b in books)])
         keys[name] = hashlib.sha256(text.encode()).hexdigest()
         old = previous / "blokker" / f"{name}.md"
         if old_keys.get(name) == keys[name] and old.is_file():

@@ -57,13 +57,13 @@ def unexplained(dataset: Dataset, year: int, root: Path) -> Problems:
         return problems
     chapter, listed = found
     places: dict[str, list[tuple[str, str, str, int]]] = {}  # abbreviation → (form, ID, column, row)
-    for a in sorted(dataset.assignments_for(year), key=lambda a: a.row):
-        for header, field in schema.APPENDIX7_COLUMNS:
+    for a in sorted(dataset.rows_for(year), key=lambda a: a.row):
+        for header, field in schema.APPENDIX7_TEXTS:
             for m in _ABBREVIATION.finditer(str(getattr(a, field) or "")):
                 word, capitals = m[0], m[1]
                 if capitals in _WORDS or word in listed or capitals in listed:
                     continue
-                places.setdefault(capitals, []).append((word, a.id, header, a.row))
+                places.setdefault(capitals, []).append((word, a.key, header, a.row))
     for capitals, where in sorted(places.items()):
         _, first_id, header, row = where[0]
         forms = sorted({form for form, *_ in where} - {capitals})

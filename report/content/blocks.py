@@ -37,6 +37,7 @@ EMPTY = MISSING  # a value the data lacks; `references.check_references` warns w
 COLOUR_SLUG = {"grønn": "gronn", "gul": "gul", "rød": "rod"}
 TYPE_NAMES = {"tillegg": "Tilleggsoppdrag", "oppfølging": "Oppfølgingsoppdrag"}  # Tabell 5.2, in this order
 VERDICT_WORDS = {"bedre": "bedre", "verre": "verre", "uendret": "uendret", "uten retning": "ingen ønsket retning"}
+PROMPT_STYLE = "Ledetekst"  # the Word style of the prompt under a header word
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?$")  # shown as a link: nothing else can hide in it
 
 
@@ -65,10 +66,13 @@ def status_text(a: Assignment) -> str:
 
 
 def progress(a: Assignment) -> Markdown:
-    """The colour word (and trend) in a span whose class comes from the controlled list."""
+    """The colour word and trend in a span whose class comes from the controlled list."""
     if not a.colour:
         return Markdown(EMPTY)
-    words = a.colour.capitalize() + (f", {a.trend}" if a.trend else "")
+    return _filled(a, a.colour.capitalize() + (f", {a.trend}" if a.trend else ""))
+
+
+def _filled(a: Assignment, words: str) -> Markdown:
     return Markdown(f"[{inline(words)}]{{.fremdrift .fremdrift-{COLOUR_SLUG[a.colour]}}}")
 
 
@@ -162,15 +166,45 @@ def _checklist(p: Partnership, s: PartnershipStatus | None) -> list[tuple[str, s
     ]
 
 
-def appendix7(dataset: Dataset, year: int) -> str:
+def appendix7(dataset: Dataset, year: int, prompt: str = schema.STATUS_PROMPT) -> str:
+    """One table per assignment: a row for the assignment and one for each delivery (its name
+    first in the row), each followed by its «Overordnet status» across the whole table."""
     order = list(schema.AREAS)
     assignments = sorted(dataset.assignments_for(year), key=lambda a: (order.index(a.area), a.id))
-    rows = [[md_blocks(date_or_text(getattr(a, field))) if getattr(a, field) not in (None, "") else Markdown(EMPTY)
-             for _, field in schema.APPENDIX7_COLUMNS] for a in assignments]
-    headers = [inline(h) for h, _ in schema.APPENDIX7_COLUMNS]
-    columns = fitting_columns(schema.APPENDIX7_WIDTHS, rows + [headers])
-    items = [(a, grid_table(headers, [cells], columns)) for a, cells in zip(assignments, rows)]
+    tables = {a.id: _appendix7_table(_shown_deliveries(dataset, a)) for a in assignments}
+    headers = [Markdown(f"{inline(h)}\n\n[{inline(prompt)}]{{.ledetekst custom-style=\"{PROMPT_STYLE}\"}}")
+               if field == "status_text" and prompt.strip() else inline(h) for h, field in schema.APPENDIX7_COLUMNS]
+    columns = fitting_columns(schema.APPENDIX7_WIDTHS,
+                              [r for rows in tables.values() for r in rows if not isinstance(r, str)] + [headers])
+    items = [(a, grid_table(headers, tables[a.id], columns)) for a in assignments]
     return _render("vedlegg7.md.j2", items=items)
+
+
+def _shown_deliveries(dataset: Dataset, a: Assignment) -> list[Assignment]:
+    """The assignment's rows, leaving out its own row when it only names the assignment and its
+    deliveries hold the texts."""
+    rows = dataset.deliveries(a)
+    empty = not any(getattr(rows[0], f) not in (None, "") for _, f in schema.APPENDIX7_TEXTS)
+    return rows[1:] if len(rows) > 1 and empty else rows
+
+
+def _appendix7_table(rows: list[Assignment]) -> list[list[Markdown] | Markdown]:
+    """The table's rows; beside deliveries, the assignment's own row is named «Hele oppdraget»."""
+    return [line for a in rows for line in _appendix7_rows(a, a.part or ("Hele oppdraget" if len(rows) > 1 else ""))]
+
+
+def _appendix7_rows(a: Assignment, name: str) -> list[list[Markdown] | Markdown]:
+    cells = [md_blocks(date_or_text(getattr(a, f))) if getattr(a, f) not in (None, "") else Markdown(EMPTY)
+             for _, f in schema.APPENDIX7_COLUMNS]
+    if name:  # one of several rows: its name, status and progress first
+        said = inline(status_text(a)) + (f"\\\n{progress(a)}" if a.colour else "")
+        cells[0] = Markdown(f"**{inline(name)}**\\\n{said}" + ("" if cells[0] == EMPTY else f"\n\n{cells[0]}"))
+    if not a.overall_status.strip():
+        return [cells]
+    head = f"**Overordnet status{f' for {inline(a.part)}' if a.part else ''}.**"
+    verdict = [f"Fremdrift: {_filled(a, a.colour)}." if a.colour else "", f"Trend: {a.trend}." if a.trend else ""]
+    lead = " ".join([head, *filter(None, verdict)])
+    return [cells, Markdown(f"{lead}\n\n{md_blocks(a.overall_status)}")]
 
 
 def target_text(ind: Indicator) -> str:
@@ -262,15 +296,16 @@ _PARTS = {ASSIGNMENTS[0]: ("assignments",), INDICATORS[0]: ("indicators", "value
 Maker = Callable[[Dataset], str]
 
 
-def block_makers(year: int) -> dict[str, tuple[tuple[str, ...], Maker]]:
-    """Each block, the workbooks it is made from, and how. A block is given a dataset holding
-    only those workbooks (`only`), so it cannot read another one unnoticed."""
+def block_makers(year: int, prompt: str = schema.STATUS_PROMPT) -> dict[str, tuple[tuple[str, ...], Maker]]:
+    """Each block, the workbooks it is made from, and how (`prompt`: the Status column's in
+    Vedlegg 7). A block is given a dataset holding only those workbooks (`only`), so it cannot
+    read another one unnoticed."""
     makers: dict[str, tuple[tuple[str, ...], Maker]] = {
         "oppdrag-oversikt": (ASSIGNMENTS, lambda d: overview(d, year)),
         "oppdrag-nye": (ASSIGNMENTS, lambda d: new_assignments(d, year)),
         "vedlegg2-tabell": (PARTNERSHIPS, lambda d: partnership_table(d, year)),
         "vedlegg2-status": (PARTNERSHIPS, lambda d: partnership_status(d, year)),
-        "vedlegg7": (ASSIGNMENTS, lambda d: appendix7(d, year)),
+        "vedlegg7": (ASSIGNMENTS, lambda d: appendix7(d, year, prompt)),
         "endringer": (ASSIGNMENTS + INDICATORS, lambda d: changes(d, year)),
     }
     for area in schema.AREAS:

@@ -60,25 +60,33 @@ def fitting_columns(minimum: tuple[int, ...], rows: list[list[str]]) -> tuple[in
     return tuple(max(m, n) for m, n in zip(minimum, longest))
 
 
-def grid_table(headers: list[str], rows: list[list[str]], columns: tuple[int, ...] | None = None) -> Markdown:
-    """Left-aligned columns. Pandoc takes the columns' relative widths from the source, so
+def grid_table(headers: list[str], rows: list[list[str] | str], columns: tuple[int, ...] | None = None) -> Markdown:
+    """Left-aligned columns; a row given as one string instead of a list of cells is one cell
+    across the whole table. Pandoc takes the columns' relative widths from the source, so
     `columns` (characters per column) gives every table made with it the same proportions;
     a word longer than its column widens it."""
     columns = columns or (GRID_WIDTH,) * len(headers)
-    cells = [[_wrap(c, columns[i]) for i, c in enumerate(row)] for row in [headers] + rows]
-    widths = [max([columns[i]] + [width(line) for row in cells for line in row[i]]) for i in range(len(headers))]
+    whole = sum(columns) + 3 * (len(columns) - 1)
+    cells = [[_wrap(row, whole)] if isinstance(row, str) else [_wrap(c, columns[i]) for i, c in enumerate(row)]
+             for row in [headers] + rows]
+    widths = [max([columns[i]] + [width(line) for row in cells if len(row) > 1 for line in row[i]])
+              for i in range(len(headers))]
+    span = max([sum(widths) + 3 * (len(widths) - 1)] + [width(line) for row in cells if len(row) == 1 for line in row[0]])
+    extra = span - (sum(widths) + 3 * (len(widths) - 1))  # a word longer than the table: every column wider
+    widths = [w + extra // len(widths) + (i < extra % len(widths)) for i, w in enumerate(widths)]
 
     def rule(ch):
         return "+" + "+".join(ch * (w + 2) for w in widths) + "+"
 
     def render(row):
+        spans = [span] if len(row) == 1 < len(widths) else widths
         height = max(len(c) for c in row)
         out = []
         for k in range(height):
             parts = []
             for i, lines in enumerate(row):
                 text = lines[k] if k < len(lines) else ""
-                parts.append(" " + text + " " * (widths[i] - width(text)) + " ")
+                parts.append(" " + text + " " * (spans[i] - width(text)) + " ")
             out.append("|" + "|".join(parts) + "|")
         return out
 

@@ -159,11 +159,11 @@ def _partnership_sheet(dataset: Dataset, year: int) -> Sheet:
 
 def _appendix7_sheet(dataset: Dataset, year: int) -> Sheet:
     notes = [f"Kilde: Helsedirektoratet ({schema.ASSIGNMENTS_BOOK.filename}).",
-             f"Én rad per oppdrag i {year}, med kolonnene fra tabellene i vedlegg 7."]
+             f"Én rad per oppdrag i {year} (og én per delleveranse), med tekstene fra tabellene i vedlegg 7."]
     columns = [Column("ID"), Column("Oppdrag"), Column("Område")]
-    columns += [Column(h, DATE_FORMAT if f == "estimated_completion" else None) for h, f in schema.APPENDIX7_COLUMNS]
-    rows = [[a.id, a.title, area, *(getattr(a, f) for _, f in schema.APPENDIX7_COLUMNS)]
-            for area, items in by_area(dataset.assignments_for(year)) for a in items]
+    columns += [Column(h, DATE_FORMAT if f == "estimated_completion" else None) for h, f in schema.APPENDIX7_TEXTS]
+    rows = [[a.id, a.title, area, *(getattr(d, f) for _, f in schema.APPENDIX7_TEXTS)]
+            for area, items in by_area(dataset.assignments_for(year)) for a in items for d in dataset.deliveries(a)]
     return Sheet("Vedlegg 7", f"Rapportering på enkeltoppdrag {year} (vedlegg 7)", notes, columns, rows)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from report.data.problems import Problems
+from report.data.schema import STATUS_PROMPT
 
 CONFIG_FILE = "rapport.toml"
 QUARTO_FILE = "_quarto.yml"
@@ -25,6 +26,7 @@ class Config:
     title: str
     author: str
     contact: str = ""  # who readers ask about the report (the colophon)
+    status_prompt: str = STATUS_PROMPT  # under Vedlegg 7's «Status» header; "" for none
     moved: tuple[str, ...] = ()  # keys still in rapport.toml that _quarto.yml now holds
 
     @property
@@ -52,6 +54,7 @@ def load_config(root: Path) -> Config:
         title=str(book.get("title") or raw.get("tittel", "")),
         author=str(book.get("author") or raw.get("forfatter", "")),
         contact=str(raw.get("kontakt", "")),
+        status_prompt=str(raw.get("statusledetekst", STATUS_PROMPT)),
         moved=tuple(key for key in MOVED if key in raw),
     )
 

@@ -18,6 +18,8 @@ from report.data.sheets import ReadWorkbook, Table, read_workbook
 if TYPE_CHECKING:
     from report.data.cache import WorkbookCache
 
+PART_LENGTH = 100  # a delivery's name is short: it names the row in messages and the innspill round
+
 __all__ = ["ReadWorkbook", "load_assignments", "load_dataset", "read_workbook"]
 
 
@@ -75,8 +77,12 @@ def _build(tables: dict[str, Table], problems: Problems, files: dict[str, str]) 
             seen[k] = at(field)
             yield r, at, rec
 
-    for r, _, rec in unique(schema.ASSIGNMENTS, lambda x: (x["id"], x["year"]), "id", "ID",
-                            lambda x: f" for {x['year']}"):
+    for r, at, rec in unique(schema.ASSIGNMENTS, lambda x: (x["id"], x["year"], x["part"] or ""), "id", "ID",
+                            lambda x: f" for {x['year']}" + (f" med delleveransen «{x['part']}»" if x["part"] else "")):
+        if rec["part"] and len(rec["part"]) > PART_LENGTH:
+            problems.error(files[schema.ASSIGNMENTS.name], schema.ASSIGNMENTS.name, at("part"),
+                           msg("too_long", header="Delleveranse", length=len(rec["part"]), most=PART_LENGTH))
+            continue
         ds.assignments.append(Assignment(**{k: v if v is not None else _default(k) for k, v in rec.items()}, row=r))
     for _, _, rec in unique(schema.INDICATOR_CATALOGUE, lambda x: x["id"], "id", "ID"):
         ds.indicators[rec["id"]] = Indicator(

@@ -33,6 +33,7 @@ MESSAGES = {
     "date_text": "«{value}» er lest som tekst, ikke som dato. Er det en dato, skriv dag.måned.år (31.12.2023)",
     "period": "«{value}» er ikke en gyldig periode (2022, 2022 T1, 2022 H1, 2022-09, 15.09.2022 eller 2019–2021)",
     "id": "«{value}» er ikke en gyldig ID (bare bokstaver A–Z, tall og bindestrek, for eksempel SAM-01)",
+    "too_long": "«{header}» har {length} tegn; høyst {most} tegn er lov her. Skriv et kortere navn",
     "duplicate_id": "{what} «{value}» finnes flere ganger{scope} (også i {other})",
     "unknown_indicator": "ukjent indikator «{value}» (finnes ikke i arket Katalog){hint}",
     "unknown_partnership": "ukjent helsefellesskap «{value}» (finnes ikke i arket Helsefellesskap){hint}",

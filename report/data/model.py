@@ -31,7 +31,14 @@ class Assignment:
     measured: str = ""
     uncertainty: str = ""
     dependencies: str = ""
+    part: str = ""  # Delleveranse: one of several rows of one assignment and year
+    overall_status: str = ""
     row: int = 0  # worksheet row, for messages
+
+    @property
+    def key(self) -> str:
+        """Names the row among the year's rows: the ID, and the delivery when it has one."""
+        return f"{self.id} – {self.part}" if self.part else self.id
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,21 @@ class Dataset:
     _indexed: int = field(default=0, init=False, repr=False, compare=False)
 
     def assignments_for(self, year: int) -> list[Assignment]:
+        """One row per assignment: its row without a Delleveranse, else its first row."""
+        chosen: dict[str, Assignment] = {}
+        for a in self.rows_for(year):
+            if a.id not in chosen or (chosen[a.id].part and not a.part):
+                chosen[a.id] = a
+        return list(chosen.values())
+
+    def rows_for(self, year: int) -> list[Assignment]:
+        """Every row of the year, deliveries included, in the sheet's order."""
         return [a for a in self.assignments if a.year == year]
+
+    def deliveries(self, assignment: Assignment) -> list[Assignment]:
+        """All rows of one assignment's year: the assignment's own first, then its deliveries."""
+        rows = [a for a in self.rows_for(assignment.year) if a.id == assignment.id]
+        return sorted(rows, key=lambda a: bool(a.part))
 
     def values_for(self, indicator_id: str) -> list[IndicatorValue]:
         """The indicator's values by period, level and place (a new list each call)."""

@@ -104,8 +104,13 @@ ASSIGNMENTS = Sheet(
         _c("Måles", "measured", Kind.TEXT, False, "Hvordan effekten måles."),
         _c("Usikkerhet", "uncertainty", Kind.TEXT, False, "Usikkerhet (Akseptabel, Liten, Noe, Ingen eller en setning)."),
         _c("Avhengigheter", "dependencies", Kind.TEXT, False, "Avhengigheter til annet arbeid."),
+        _c("Delleveranse", "part", Kind.TEXT, False, "Navnet på en delleveranse, når et stort oppdrag rapporterer flere leveranser: "
+           "én rad per delleveranse med samme ID og år (tom: raden gjelder hele oppdraget). Oversikten og tellingene "
+           "bruker raden uten delleveranse, ellers den første.", added=True),
+        _c("Overordnet status", "overall_status", Kind.TEXT, False, "Hvor arbeidet står samlet sett, i ett eller flere avsnitt "
+           "(valgfritt). Står i vedlegg 7 som en rad over hele tabellens bredde, med fargen og trenden.", added=True),
     ),
-    "Én rad per oppdrag per rapporteringsår.",
+    "Én rad per oppdrag per rapporteringsår (eller én per delleveranse).",
 )
 
 INDICATOR_CATALOGUE = Sheet(
@@ -187,6 +192,14 @@ APPENDIX7_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Usikkerhet", "uncertainty"),
     ("Avhengigheter", "dependencies"),
 )
+
+# Every text of an assignment that Vedlegg 7 prints: the columns, the delivery's name above its
+# row and the full-width «Overordnet status» row under them.
+APPENDIX7_TEXTS = APPENDIX7_COLUMNS + (("Delleveranse", "part"), ("Overordnet status", "overall_status"))
+
+# The Status column's prompt under its header word: what the departments answer there (the
+# 2022 wording without its covid-19 line). `statusledetekst` in rapport.toml replaces it.
+STATUS_PROMPT = "Hva har skjedd og hva er planen fremover / Ressurssituasjon"
 
 # Their widths in characters of the generated table, which every format takes as the columns'
 # proportions: the same in every table, wide for the long texts (Status, Effekt), narrow for

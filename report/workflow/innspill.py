@@ -31,8 +31,9 @@ YEAR_PROPERTY = "nhsp-innspill-aar"
 # A copy of data/oppdrag.xlsx as it was when the workbooks were made, beside them (hidden): `les`
 # compares field by field with it, so only a field both sides changed differently is a conflict.
 BASE_FILE = ".grunnlag-oppdrag.xlsx"
-ROW_PROPERTY = "nhsp-oppdrag-"  # + assignment ID; value "<base fingerprint>:<sent fingerprint>"
-EDITABLE = [c for c in schema.ASSIGNMENTS.columns if c.field not in ("id", "year")]
+ROW_PROPERTY = "nhsp-oppdrag-"  # + the row's key (ID, and delivery); value "<base fingerprint>:<sent fingerprint>"
+LOCKED = ("id", "year", "part")  # what names a row: the departments cannot change it
+EDITABLE = [c for c in schema.ASSIGNMENTS.columns if c.field not in LOCKED]
 
 
 class InnspillError(Exception):
@@ -59,7 +60,7 @@ def _guide(year: int, responsible: str) -> schema.Workbook:
         schema.ASSIGNMENTS_BOOK.filename, (schema.ASSIGNMENTS,),
         f"Innspill til statusrapporten {year} fra {responsible}. Oppdater status, farge, trend og "
         "statusbeskrivelse (og andre felt som er endret) for hvert oppdrag i arket «Oppdrag». "
-        "ID og År er låst, og rader kan ikke legges til eller slettes (arket er beskyttet uten passord). "
+        "ID, År og Delleveranse er låst, og rader kan ikke legges til eller slettes (arket er beskyttet uten passord). "
         f"Der årets statusbeskrivelse var tom, står teksten fra {year - 1}: skriv den om. "
         "Lagre filen og send den tilbake til redaktøren.",
     )
@@ -72,12 +73,12 @@ def make(root: Path, folder: Path | None = None) -> list[str]:
     if problems.errors:
         raise DataError(problems)
     year = config.year
-    assignments = dataset.assignments_for(year)
+    assignments = dataset.rows_for(year)
     if not assignments:
         raise InnspillError(f"Det finnes ingen oppdrag for {year} i data/oppdrag.xlsx. "
                             f"Har du kjørt «rapport nytt-aar {year}»?")
     folder = Path(folder) if folder else Path(root) / "innspill" / str(year)
-    last_year = {a.id: a for a in dataset.assignments_for(year - 1)}
+    last_year = {a.key: a for a in dataset.rows_for(year - 1)}
     groups: dict[str, list[Assignment]] = defaultdict(list)
     for a in assignments:
         groups[a.responsible].append(a)
@@ -92,13 +93,13 @@ def make(root: Path, folder: Path | None = None) -> list[str]:
     written: list[Path] = []
     try:
         for responsible, rows in groups.items():
-            sent = [prefilled(a, last_year.get(a.id)) for a in rows]
+            sent = [prefilled(a, last_year.get(a.key)) for a in rows]
             properties = {YEAR_PROPERTY: str(year)}
-            properties.update({ROW_PROPERTY + a.id: f"{fingerprint(a)}:{fingerprint(s)}" for a, s in zip(rows, sent)})
+            properties.update({ROW_PROPERTY + a.key: f"{fingerprint(a)}:{fingerprint(s)}" for a, s in zip(rows, sent)})
             written.append(folder / names[responsible])
             write_workbook(written[-1], _guide(year, responsible), {schema.ASSIGNMENTS.name: [as_row(s) for s in sent]},
-                           created=created, properties=properties, locked=("id", "year"))
-            lines.append(f"  {names[responsible]}: {len(rows)} oppdrag ({responsible})")
+                           created=created, properties=properties, locked=LOCKED)
+            lines.append(f"  {names[responsible]}: {_counted(rows)} ({responsible})")
         written.append(folder / BASE_FILE)
         write_atomically(written[-1], (config.data_dir / schema.ASSIGNMENTS_BOOK.filename).read_bytes())
     except BaseException:  # all workbooks or none: a half set would be sent out by mistake
@@ -108,6 +109,15 @@ def make(root: Path, folder: Path | None = None) -> list[str]:
     lines.append("Send hvert ark til avdelingen det gjelder. Legg de utfylte arkene tilbake i samme mappe "
                  f"og kjør «rapport innspill les {_shown(folder)}».")
     return lines
+
+
+def _counted(rows: list[Assignment]) -> str:
+    """'3 oppdrag', or '3 oppdrag, 2 av dem med 5 delleveranser'."""
+    ids = {a.id for a in rows}
+    parts = [a for a in rows if a.part]
+    if not parts:
+        return f"{len(ids)} oppdrag"
+    return f"{len(ids)} oppdrag, {len({a.id for a in parts})} av dem med {len(parts)} delleveranser"
 
 
 def _shown(path: Path) -> Path:

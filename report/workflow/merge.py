@@ -97,7 +97,7 @@ def base_rows(folder: Path, year: int) -> dict[str, Assignment]:
     if not path.is_file():
         return {}
     rows, _ = load_assignments(path)
-    return {a.id: a for a in rows if a.year == year}
+    return {a.key: a for a in rows if a.year == year}
 
 
 def three_way(base: Assignment, sent: Assignment, reply: Assignment, now: Assignment) -> tuple[Assignment, list]:
@@ -125,50 +125,50 @@ def find_changes(returned: list[Returned], current: dict[str, Assignment], merge
         seen = set()
         for a in r.rows:
             cell = f"rad {a.row}"
-            if a.id not in r.marks:
-                problems.error(*where, cell, f"oppdraget {a.id} ble ikke sendt ut i dette arket. Nye oppdrag "
+            if a.key not in r.marks:
+                problems.error(*where, cell, f"oppdraget {a.key} ble ikke sendt ut i dette arket. Nye oppdrag "
                                "legges inn i data/oppdrag.xlsx; ikke endre ID")
                 continue
-            if a.year != year or a.id not in current:
-                problems.error(*where, cell, f"{a.id} for {a.year} finnes ikke i data/oppdrag.xlsx. Ikke endre ID eller År")
+            if a.year != year or a.key not in current:
+                problems.error(*where, cell, f"{a.key} for {a.year} finnes ikke i data/oppdrag.xlsx. Ikke endre ID eller År")
                 continue
-            seen.add(a.id)
-            base, sent = r.marks[a.id]
-            got, now = fingerprint(a), fingerprint(current[a.id])
+            seen.add(a.key)
+            base, sent = r.marks[a.key]
+            got, now = fingerprint(a), fingerprint(current[a.key])
             if got == sent:
                 if sent != base:  # returned as sent: last year's text is not taken over
                     as_sent.append((a, where, cell))
                 continue
-            earlier = merged.get(a.id)
+            earlier = merged.get(a.key)
             same_base = earlier is not None and earlier.base == base
             if got == now or same_base and got in earlier.written:  # merged by an earlier run
                 continue
             if now == base:
-                changed[a.id][got] = Change(a, r.path, base)
+                changed[a.key][got] = Change(a, r.path, base)
                 continue
             if same_base and now == earlier.written[-1]:  # a corrected copy: the newer answer
-                changed[a.id][got] = Change(a, r.path, base, replaces=earlier.file)
+                changed[a.key][got] = Change(a, r.path, base, replaces=earlier.file)
                 continue
-            rows = None if same_base else bases.base(a.id, base, sent)
+            rows = None if same_base else bases.base(a.key, base, sent)
             if rows is not None:  # the editor changed the row too: merge field by field
-                both, clashes = three_way(*rows, a, current[a.id])
+                both, clashes = three_way(*rows, a, current[a.key])
                 if not clashes:
-                    changed[a.id][fingerprint(both)] = Change(both, r.path, base)
+                    changed[a.key][fingerprint(both)] = Change(both, r.path, base)
                     continue
-                shown = differences([("arket", a), ("data/oppdrag.xlsx", current[a.id])], clashes)
+                shown = differences([("arket", a), ("data/oppdrag.xlsx", current[a.key])], clashes)
             else:
-                shown = differences([("arket", a), ("data/oppdrag.xlsx", current[a.id])])
+                shown = differences([("arket", a), ("data/oppdrag.xlsx", current[a.key])])
             by = f" (der svaret fra {earlier.file} er ført inn tidligere)" if earlier else ""
-            conflicts[a.id] = Problem(r.path.name, schema.ASSIGNMENTS.name, cell,
-                                      f"{a.id} er endret både i arket og i data/oppdrag.xlsx{by} etter at arket ble "
+            conflicts[a.key] = Problem(r.path.name, schema.ASSIGNMENTS.name, cell,
+                                      f"{a.key} er endret både i arket og i data/oppdrag.xlsx{by} etter at arket ble "
                                       f"laget: {shown}. Endringer i data/oppdrag.xlsx skrives aldri over: før inn det "
                                       "som skal gjelde for hånd. Oppdraget er ikke endret; de andre er ført inn")
         for missing in sorted(set(r.marks) - seen):
             problems.warning(*where, None, f"oppdraget {missing} mangler i arket; raden i data/oppdrag.xlsx "
                              "beholdes uendret")
     for a, where, cell in as_sent:
-        if a.id not in changed:
-            problems.warning(*where, cell, f"{a.id} er ikke endret i arket, så fjorårets statusbeskrivelse "
+        if a.key not in changed:
+            problems.warning(*where, cell, f"{a.key} er ikke endret i arket, så fjorårets statusbeskrivelse "
                              "er ikke tatt inn. Raden i data/oppdrag.xlsx er uendret")
     for key, versions in changed.items():
         if len(versions) > 1:

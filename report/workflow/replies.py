@@ -71,40 +71,41 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
     target = config.data_dir / schema.ASSIGNMENTS_BOOK.filename
     merged_before = merged_records(_properties(target), config.year)
     returned = [r for r in (_read_one(p, config.year, found) for p in paths) if r is not None]
-    current = {a.id: a for a in dataset.assignments_for(config.year)}
-    last_year = {a.id: a for a in dataset.assignments_for(config.year - 1)}
+    current = {a.key: a for a in dataset.rows_for(config.year)}
+    last_year = {a.key: a for a in dataset.rows_for(config.year - 1)}
     bases = Bases(base_rows(folder, config.year), last_year)
-    conflicts: dict[str, Problem] = {}  # ID → the conflict; the other assignments are merged
+    conflicts: dict[str, Problem] = {}  # row key → the conflict; the other assignments are merged
     changes = find_changes(returned, current, merged_before, config.year, bases, found, conflicts)
 
     lines: list[str] = []
     for change in changes.values():
-        a, old = change.row, current[change.row.id]
+        a, old = change.row, current[change.row.key]
         newer = f"; nyere svar som erstatter svaret fra {change.replaces}" if change.replaces else ""
-        lines.append(f"{a.id} {a.title} ({change.path.name}{newer}):")
+        lines.append(f"{a.key} {a.title} ({change.path.name}{newer}):")
         lines.extend(f"  {c.header}: {_describe(getattr(old, c.field), getattr(a, c.field))}"
                      for c in EDITABLE if getattr(old, c.field) != getattr(a, c.field))
         _check_dates(change, old, found)
-        previous = last_year.get(a.id)
+        previous = last_year.get(a.key)
         if previous is not None and a.status_text and a.status_text == previous.status_text:
             found.warning(change.path.name, schema.ASSIGNMENTS.name, f"rad {a.row}",
-                          f"statusbeskrivelsen for {a.id} er den samme som i {config.year - 1}. Er den oppdatert?")
+                          f"statusbeskrivelsen for {a.key} er den samme som i {config.year - 1}. Er den oppdatert?")
     if found.errors:
         found.items.extend(conflicts.values())
         raise DataError(found)
-    # assignments, not rows: an ID in two copies of a workbook is one assignment
-    answered = {a.id for r in returned for a in r.rows if a.id in r.marks}
-    unchanged = len(answered - set(changes) - set(conflicts))
+    # assignments, not rows: an ID in two copies of a workbook, or with deliveries, is one assignment
+    answered = {current[a.key].id for r in returned for a in r.rows if a.key in r.marks and a.key in current}
+    updated = {ch.row.id for ch in changes.values()}
+    unchanged = len(answered - updated - {current[key].id for key in conflicts})
     result = Result(lines, found.warnings, list(conflicts.values()))
     if not changes:
         lines.append(f"Ingen nye endringer i {len(returned)} innspillsark; data/oppdrag.xlsx er ikke endret.")
         return result
     if not write:
-        lines.append(f"{len(changes)} oppdrag ville blitt oppdatert. Ingenting er skrevet (--bare-vis).")
+        lines.append(f"{len(updated)} oppdrag ville blitt oppdatert. Ingenting er skrevet (--bare-vis).")
         return result
 
     refuse_open([target])
-    expected = [as_row(changes[a.id].row if a.year == config.year and a.id in changes else a)
+    expected = [as_row(changes[a.key].row if a.year == config.year and a.key in changes else a)
                 for a in dataset.assignments]
     cells = {current[key].row: {c.field: getattr(ch.row, c.field) for c in EDITABLE
                                 if getattr(current[key], c.field) != getattr(ch.row, c.field)}
@@ -118,7 +119,7 @@ def read(root: Path, folder: Path, now: dt.datetime | None = None, *, write: boo
             f"data/oppdrag.xlsx har innhold som ville gått tapt om filen ble skrevet ({e}). Ingenting er "
             f"endret. Fjern det fra filen, eller {_BY_HAND} (se dem med --bare-vis).") from e
     lines += [
-        f"Oppdatert {len(changes)} oppdrag i data/oppdrag.xlsx fra {len(returned)} innspillsark "
+        f"Oppdatert {len(updated)} oppdrag i data/oppdrag.xlsx fra {len(returned)} innspillsark "
         f"({unchanged} oppdrag uendret). Bare cellene over er endret; alt annet i filen er som før.",
         f"Sikkerhetskopi av den forrige filen: {backup.relative_to(config.root)}/oppdrag-{stamp}.xlsx",
     ]
@@ -195,7 +196,7 @@ def _check_dates(change: Change, old: Assignment, problems: Problems) -> None:
         before, after = getattr(old, c.field), getattr(change.row, c.field)
         if c.kind is Kind.DATE_OR_TEXT and isinstance(before, dt.date) and isinstance(after, str):
             problems.warning(change.path.name, schema.ASSIGNMENTS.name, f"{get_column_letter(index)}{change.row.row}",
-                             f"{c.header} for {change.row.id} var datoen {format_date_short(before)} og er nå teksten "
+                             f"{c.header} for {change.row.key} var datoen {format_date_short(before)} og er nå teksten "
                              f"«{after}», som tas inn som tekst. Er det en dato, skriv dag.måned.år (31.12.2023)")
 
 
@@ -214,9 +215,10 @@ def waiting(config: Config, dataset: Dataset) -> dict[str, list[str]] | None:
         return None
     merged = merged_records(_properties(config.data_dir / schema.ASSIGNMENTS_BOOK.filename), config.year)
     bases = base_rows(folder, config.year)
+    answered = {a.id for a in dataset.rows_for(config.year)  # a reply to any of its rows answers it
+                if a.key in merged or (a.key in bases and fingerprint(bases[a.key]) != fingerprint(a))}
     left: dict[str, list[str]] = {}
     for a in dataset.assignments_for(config.year):
-        base = bases.get(a.id)
-        if a.id not in merged and (base is None or fingerprint(base) == fingerprint(a)):
+        if a.id not in answered:
             left.setdefault(a.responsible, []).append(a.id)
     return left

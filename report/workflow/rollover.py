@@ -1,8 +1,8 @@
 """`rapport nytt-aar YEAR`: roll the project forward to a new reporting year.
 
-Every assignment that is not Levert or Avsluttet gets a row for YEAR with its ID, title,
-area, type, deadline and responsible department kept, and its status text, colour and
-trend emptied for the writers; helsefellesskap status rows likewise. Every file changed is
+Every assignment that is not Levert or Avsluttet gets a row for YEAR (and so does each of its
+deliveries not yet delivered) with its ID, title, area, type, deadline and responsible
+department kept, and its status texts, colour and trend emptied for the writers; helsefellesskap status rows likewise. Every file changed is
 backed up first, and nothing is written when there is any problem.
 """
 
@@ -40,8 +40,9 @@ def roll_over(root: Path, year: int, date: dt.date | None = None, now: dt.dateti
         raise DataError(problems)
     if dataset.assignments_for(year) or dataset.status_for(year):
         raise RolloverError(f"Det finnes allerede rader for {year} i data/. Ingenting er endret.")
-    carried = [dataclasses.replace(a, year=year, status_text="", colour=None, trend=None)
-               for a in dataset.assignments_for(config.year) if a.status not in DONE]
+    going_on = {a.id for a in dataset.assignments_for(config.year) if a.status not in DONE}
+    carried = [dataclasses.replace(a, year=year, status_text="", overall_status="", colour=None, trend=None)
+               for a in dataset.rows_for(config.year) if a.id in going_on and (a.status not in DONE or not a.part)]
     status = [dataclasses.replace(s, year=year, status_text="") for s in dataset.status_for(config.year)]
 
     changed = [config.data_dir / "oppdrag.xlsx", config.data_dir / "helsefellesskap.xlsx", root / CONFIG_FILE]
@@ -64,8 +65,9 @@ def roll_over(root: Path, year: int, date: dt.date | None = None, now: dt.dateti
             "og «rapport sjekk» minner deg på det.")
     return [
         f"Rapporteringsåret er nå {year} (i {CONFIG_FILE}). {when}",
-        f"{len(carried)} oppdrag som ikke er levert eller avsluttet, har fått en rad for {year} "
-        "med tom statustekst, farge og trend.",
+        f"{len(going_on)} oppdrag som ikke er levert eller avsluttet, har fått en rad for {year} "
+        "med tom statustekst, farge og trend" + (f" (og {len(carried) - len(going_on)} delleveranser som ikke er "
+                                                 "levert, hver sin rad)." if len(carried) > len(going_on) else "."),
         f"{len(status)} helsefellesskap har fått en statusrad for {year} med tom statustekst.",
         f"Sikkerhetskopier av filene som ble endret, ligger i {backup.relative_to(config.root)}/ (merket {stamp}).",
     ]

@@ -5,6 +5,7 @@ from helpers.workbook_factory import edit
 
 from report.build import build
 from report.content import blocks
+from report.data import schema
 from report.data.load import load_dataset
 
 
@@ -28,11 +29,11 @@ def made(monkeypatch):
     names = []
     real = blocks.block_makers
 
-    def spy(year):
+    def spy(year, prompt=schema.STATUS_PROMPT):
         def recording(name, make):
             return lambda dataset: names.append(name) or make(dataset)
 
-        return {name: (books, recording(name, make)) for name, (books, make) in real(year).items()}
+        return {name: (books, recording(name, make)) for name, (books, make) in real(year, prompt).items()}
 
     monkeypatch.setattr(blocks, "block_makers", spy)
     return names
@@ -66,3 +67,15 @@ def test_a_block_from_the_previous_build_is_never_stale(project):
     edit(project / "data" / "helsefellesskap.xlsx", "Status", E2="Ny statustekst")
     build(project)  # …but the workbook changed, so the block is made again
     assert "Ny statustekst" in block.read_text(encoding="utf-8")
+
+
+def test_a_changed_status_prompt_remakes_vedlegg7(project, made):
+    build(project)
+    settings = project / "rapport.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + 'statusledetekst = "Fremdriftsplanen"\n',
+                        encoding="utf-8")
+    made.clear()
+    build(project)
+    assert "vedlegg7" in made
+    text = (project / "_generert" / "blokker" / "vedlegg7.md").read_text(encoding="utf-8")
+    assert "Fremdriftsplanen" in text and "Ressurssituasjon" not in text

@@ -124,10 +124,13 @@ def test_appendix_sheets_hold_every_partnership_and_assignment(sample):
     assert len(partnerships) == 19 and all(r["Nr"].data_type == "n" for r in partnerships)
     assert sum(r["Formelt etablert"].value == "ja" for r in partnerships) == 18
     _, assignments = _table(wb["Vedlegg 7"])
-    by_id = {a.id: a for a in dataset.assignments_for(2022)}
-    assert sorted(r["ID"].value for r in assignments) == sorted(by_id)
-    for r in assignments:
-        assert r["Status"].value == (by_id[r["ID"].value].status_text or None)
+    by_key = {a.key: a for a in dataset.rows_for(2022)}  # every delivery its own row
+    assert any(a.part for a in by_key.values())
+    keys = [r["ID"].value + (f" – {r['Delleveranse'].value}" if r["Delleveranse"].value else "") for r in assignments]
+    assert sorted(keys) == sorted(by_key)
+    for r, key in zip(assignments, keys):
+        assert r["Status"].value == (by_key[key].status_text or None)
+        assert r["Overordnet status"].value == (by_key[key].overall_status or None)
     multiline = [r for r in assignments if "\n" in (r["Status"].value or "")]
     assert multiline and all(r["Status"].alignment.wrap_text for r in multiline)
     for r in multiline:  # rows tall enough to show the text (LibreOffice does not fit them)

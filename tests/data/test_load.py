@@ -95,6 +95,25 @@ def test_duplicate_id_within_a_year(tmp_path):
     assert _messages(tmp_path) == ["oppdrag.xlsx › Oppdrag › A4: ID «SAM-01» finnes flere ganger for 2022 (også i A2)"]
 
 
+def test_deliveries_share_an_id_and_year_and_must_be_told_apart(tmp_path):
+    rows = valid_rows()
+    rows["Oppdrag"] += [assignment(part="Video", status="Forsinket"), assignment(part="Råd og veiledning"),
+                        assignment(part="Video"), assignment(id="SAM-02", title="Veileder", part="x" * 101)]
+    write_data(tmp_path, rows)
+    assert _messages(tmp_path) == [
+        "oppdrag.xlsx › Oppdrag › A6: ID «SAM-01» finnes flere ganger for 2022 med delleveransen «Video» (også i A4)",
+        "oppdrag.xlsx › Oppdrag › T7: «Delleveranse» har 101 tegn; høyst 100 tegn er lov her. Skriv et kortere navn",
+    ]
+    rows["Oppdrag"] = rows["Oppdrag"][:4]
+    write_data(tmp_path, rows)
+    ds, problems = load_dataset(tmp_path)
+    assert problems.errors == []
+    assert [a.key for a in ds.rows_for(2022)] == ["SAM-01", "SAM-02", "SAM-01 – Video", "SAM-01 – Råd og veiledning"]
+    assert [a.key for a in ds.assignments_for(2022)] == ["SAM-01", "SAM-02"]  # each assignment once
+    assert [a.key for a in ds.deliveries(ds.assignments_for(2022)[0])] == [
+        "SAM-01", "SAM-01 – Video", "SAM-01 – Råd og veiledning"]
+
+
 def test_dates_as_excel_dates_or_norwegian_text(tmp_path):
     write_data(tmp_path)
     edit(tmp_path / "oppdrag.xlsx", "Oppdrag", F2="15.09.2022", F3="Ikke avklart", N2="31.02.2022",

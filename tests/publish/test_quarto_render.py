@@ -166,8 +166,12 @@ def _header_row(table):
     return table.find(qn("w:tr")).find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
 
 
+def _text(element):
+    return "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
+
+
 def _cell_texts(row):
-    return ["".join(t.text or "" for t in c.iter(qn("w:t"))).strip() for c in row.findall(qn("w:tc"))]
+    return [_text(c) for c in row.findall(qn("w:tc"))]
 
 
 def test_docx_tables_fills_and_pictures(rendered):
@@ -183,11 +187,25 @@ def test_docx_tables_fills_and_pictures(rendered):
     assert len(overview) == 1 and _header_row(overview[0])
     fills = {s.get(qn("w:fill")) for s in overview[0].iter(qn("w:shd"))}
     assert set(palette.COLOUR_FILLS.values()) <= fills
-    appendix7 = [t for t in tables if _cell_texts(t.find(qn("w:tr"))) == [h for h, _ in schema.APPENDIX7_COLUMNS]]
+    headers = [h for h, _ in schema.APPENDIX7_COLUMNS]
+    status = headers.index("Status")
+    appendix7 = [t for t in tables if [c[:len(h)] for c, h in zip(_cell_texts(t.find(qn("w:tr"))), headers)] == headers]
     assert len(appendix7) == len(_titles(project))
     assert all(_header_row(t) for t in appendix7)
     grids = {tuple(c.get(qn("w:w")) for c in t.find(qn("w:tblGrid"))) for t in appendix7}
     assert len(grids) == 1, "every Vedlegg 7 table has the same column widths"
+    # the Status header: its word, then the prompt from rapport.toml in a smaller, not bold style
+    prompt = appendix7[0].find(qn("w:tr")).findall(qn("w:tc"))[status]
+    assert _cell_texts(appendix7[0].find(qn("w:tr")))[status] == "Status" + schema.STATUS_PROMPT
+    runs = [r for r in prompt.iter(qn("w:r")) if r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}") is not None]
+    assert runs and all(r.find(f"{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val")) == "15" for r in runs)
+    # «Overordnet status» is one cell across the table, as wide as the nine columns
+    across = [tc for t in appendix7 for tc in t.iter(qn("w:tc")) if _text(tc).startswith("Overordnet status")]
+    assert across
+    width = sum(int(c.get(qn("w:w"))) for c in appendix7[0].find(qn("w:tblGrid")))
+    for tc in across:
+        assert tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}").get(qn("w:val")) == str(len(headers))
+        assert int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) == width
     pictures = list(body.iter(qn("wp:docPr")))
     assert len(pictures) >= 8 and all(p.get("descr", "").strip() for p in pictures)
 
@@ -251,3 +269,18 @@ def test_two_builds_give_the_same_docx_and_a_failed_build_keeps_the_report(rende
     assert "Forrige versjon i _bok/ er beholdt" in failed.stderr
     after = {p.relative_to(project).as_posix(): p.read_bytes() for p in (project / "_bok").rglob("*") if p.is_file()}
     assert after == before
+
+
+@needs("pdftotext")
+def test_vedlegg7_deliveries_overall_status_and_prompt_in_pdf_and_web(rendered):
+    project, _ = rendered
+    pdf = " ".join(subprocess.run(["pdftotext", str(_one(project, "*.pdf")), "-"], capture_output=True,
+                                  text=True, check=True).stdout.split())
+    for words in ("Overordnet status. Fremdrift: gul. Trend: uendret.", "Hele oppdraget",
+                  "Råd og veiledning Levert – frist 15.06.2022", "2. kvartal 2023"):
+        assert words in pdf, words
+    assert "Hva har skjedd og hva er planen fremover / Ressurssituasjon" in pdf
+    page = (project / "_bok" / "chapters" / "vedlegg-7-enkeltoppdrag.html").read_text(encoding="utf-8")
+    across = re.findall(r'<td colspan="(\d+)"[^>]*>\s*<p><strong>Overordnet status', page)
+    assert across and set(across) == {str(len(schema.APPENDIX7_COLUMNS))}
+    assert page.count('class="ledetekst"') == len(_titles(project))

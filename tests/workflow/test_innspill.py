@@ -93,11 +93,11 @@ def test_full_cycle_merges_edits_keeps_every_row_then_rolls_over(project, sent):
     assert "Oppdatert 2 oppdrag" in result.stdout
     after = _assignments(project)
     assert [(a.id, a.year) for a in after] == [(a.id, a.year) for a in before]  # no row lost or added
-    changed = {(a.id, a.year): a for a in after}
+    changed = {(a.key, a.year): a for a in after}
     assert changed["SAM-01", 2022].status == "Levert"
     assert changed["SAM-01", 2022].status_text == "- Veilederen er publisert"
     assert changed["TEK-02", 2022].trend == "bedre"
-    untouched = [(b, a) for b, a in zip(before, after) if (a.id, a.year) not in {("SAM-01", 2022), ("TEK-02", 2022)}]
+    untouched = [(b, a) for b, a in zip(before, after) if (a.key, a.year) not in {("SAM-01", 2022), ("TEK-02", 2022)}]
     assert all(_same(b, a) for b, a in untouched)
     backups = list((project / "data" / "sikkerhetskopi").glob("oppdrag-*.xlsx"))
     assert len(backups) == 1
@@ -107,8 +107,11 @@ def test_full_cycle_merges_edits_keeps_every_row_then_rolls_over(project, sent):
     rolled = _run(project, "nytt-aar", "2023")
     assert rolled.returncode == 0, rolled.stderr
     assert _run(project, "sjekk").returncode == 0
-    carried = {a.id: a for a in _assignments(project) if a.year == 2023}
+    carried = {a.key: a for a in _assignments(project) if a.year == 2023}
     assert "SAM-01" not in carried  # delivered in 2022's innspill
+    # an assignment going on keeps its deliveries not yet delivered, each with its own row
+    assert "TEK-02 – Video" in carried and "TEK-02 – Råd og veiledning" not in carried  # that one was Levert
+    assert carried["TEK-02 – Video"].status_text == "" and carried["TEK-02"].overall_status == ""
     assert len(_assignments(project)) == len(after) + len(carried)
 
     # Next October: the workbooks carry last year's status text for the writers to rewrite.
@@ -126,7 +129,7 @@ def test_full_cycle_merges_edits_keeps_every_row_then_rolls_over(project, sent):
     assert "Oppdatert 1 oppdrag" in merged.stdout
     # Rows returned as sent are not merged: last year's text never survives silently.
     assert "ikke endret i arket, så fjorårets statusbeskrivelse er ikke tatt inn" in merged.stdout
-    final = {(a.id, a.year): a for a in _assignments(project)}
+    final = {(a.key, a.year): a for a in _assignments(project)}
     assert final[first, 2023].status_text == "Ny tekst for 2023"
     assert all(final[i, 2023].status_text == "" for i in texts if i != first)
     assert _run(project, "sjekk").returncode == 0
@@ -149,7 +152,7 @@ def test_two_workbooks_changing_one_assignment_is_a_conflict_and_the_rest_is_mer
                 "«I rute» i kopi-fra-kollega.xlsx. Bestem hvilken endring som gjelder") in result.stderr
         assert "TEK-02" in result.stdout and "Trend: «uendret» → «bedre»" in result.stdout
     assert "Oppdatert 1 oppdrag i data/oppdrag.xlsx fra 7 innspillsark (16 oppdrag uendret)" in result.stdout
-    rows = {(a.id, a.year): a for a in _assignments(project)}
+    rows = {(a.key, a.year): a for a in _assignments(project)}
     assert rows["TEK-02", 2022].trend == "bedre"
     assert rows["SAM-01", 2022].status == "Forsinket"  # the conflict left as it was
 
@@ -169,7 +172,7 @@ def test_fields_changed_on_one_side_each_are_merged_field_by_field(project, sent
     _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 0, result.stderr
-    rows = {(a.id, a.year): a for a in _assignments(project)}
+    rows = {(a.key, a.year): a for a in _assignments(project)}
     assert (rows["SAM-01", 2022].status, rows["SAM-01", 2022].trend) == ("Levert", "verre")
 
 
@@ -178,13 +181,13 @@ def test_the_same_value_typed_on_both_sides_is_no_conflict(project, sent):
     _edit(sent / SPECIALIST, "SAM-01", Status="Levert", Statusbeskrivelse="Veilederen er levert.")
     result = _run(project, "innspill", "les", str(FOLDER))
     assert result.returncode == 0, result.stderr
-    rows = {(a.id, a.year): a for a in _assignments(project)}
+    rows = {(a.key, a.year): a for a in _assignments(project)}
     assert (rows["SAM-01", 2022].status, rows["SAM-01", 2022].status_text) == ("Levert", "Veilederen er levert.")
 
 
 def test_a_field_changed_differently_on_both_sides_is_a_conflict(project, sent):
     _edit_data(project, "SAM-01", c6="I rute", c8="verre")  # the editor: Status and Trend
-    data_row = {(a.id, a.year): a for a in _assignments(project)}["SAM-01", 2022]
+    data_row = {(a.key, a.year): a for a in _assignments(project)}["SAM-01", 2022]
     line = _edit(sent / SPECIALIST, "SAM-01", Status="Levert")
     _edit(sent / E_HEALTH, "TEK-02", Trend="bedre")
     result = _run(project, "innspill", "les", str(FOLDER))
@@ -192,7 +195,7 @@ def test_a_field_changed_differently_on_both_sides_is_a_conflict(project, sent):
     assert (f"{SPECIALIST} › Oppdrag › rad {line}: SAM-01 er endret både i arket og i data/oppdrag.xlsx etter at "
             "arket ble laget: Status «Levert» i arket, «I rute» i data/oppdrag.xlsx. Endringer i data/oppdrag.xlsx "
             "skrives aldri over") in result.stderr  # only the field in conflict, not Trend
-    rows = {(a.id, a.year): a for a in _assignments(project)}
+    rows = {(a.key, a.year): a for a in _assignments(project)}
     assert _same(rows["SAM-01", 2022], data_row)
     assert rows["TEK-02", 2022].trend == "bedre"
 
@@ -411,7 +414,7 @@ def test_a_corrected_copy_after_the_first_reply_was_merged_is_the_newer_answer(p
     assert result.returncode == 0, result.stderr
     assert f"({corrected}; nyere svar som erstatter svaret fra {SPECIALIST}):" in result.stdout
     assert "Status: «Levert» → «I rute»" in result.stdout and "Oppdatert 1 oppdrag" in result.stdout
-    rows = {(a.id, a.year): a for a in _assignments(project)}
+    rows = {(a.key, a.year): a for a in _assignments(project)}
     assert (rows["SAM-01", 2022].status, rows["SAM-01", 2022].colour) == ("I rute", "grønn")
     # Both replies still in the folder: each was merged once, the newer one stands.
     again = _run(project, "innspill", "les", str(FOLDER))
@@ -441,7 +444,7 @@ def test_dates_in_a_returned_sheet_stay_dates_or_say_so(project, sent):
     assert "Frist: 31.03.2023 → 31.12.2023" in result.stdout
     assert (f"{SPECIALIST} › Oppdrag › F{line}: Frist for SAM-02 var datoen 31.12.2022 og er nå teksten «når "
             "budsjettet er klart», som tas inn som tekst.") in result.stdout
-    rows = {(a.id, a.year): a for a in _assignments(project)}
+    rows = {(a.key, a.year): a for a in _assignments(project)}
     assert rows["SAM-01", 2022].deadline == dt.date(2023, 12, 31)
     assert openpyxl.load_workbook(project / "data" / "oppdrag.xlsx")["Oppdrag"]["F2"].number_format == "DD.MM.YYYY"
 
@@ -480,3 +483,27 @@ def test_sjekk_says_which_assignments_still_lack_a_reply(project, sent):
 
 def test_sjekk_says_nothing_of_a_round_not_started(project):
     assert "Innspillsrunden" not in _run(project, "sjekk").stdout
+
+
+def test_deliveries_go_round_as_their_own_rows_and_come_back_to_them(project, sent):
+    ws = openpyxl.load_workbook(sent / E_HEALTH)["Oppdrag"]
+    headers = [c.value for c in ws[1]]
+    assert "Delleveranse" in headers and "Overordnet status" in headers
+    part = headers.index("Delleveranse")
+    rows = [r for r in ws.iter_rows(min_row=2) if r[0].value == "TEK-02"]
+    assert [r[part].value for r in rows] == [None, "Råd og veiledning", "Video", "Pasientrapporterte data"]
+    assert rows[2][part].protection.locked  # the name tells the rows apart: the departments keep it
+    wb = openpyxl.load_workbook(sent / E_HEALTH)
+    ws = wb["Oppdrag"]
+    video = next(r for r in ws.iter_rows(min_row=2) if r[part].value == "Video")
+    video[headers.index("Status")].value = "Levert"
+    video[headers.index("Overordnet status")].value = "Videoløsningen er tatt i bruk."
+    wb.save(sent / E_HEALTH)
+    result = _run(project, "innspill", "les", str(FOLDER))
+    assert result.returncode == 0, result.stderr
+    assert "TEK-02 – Video" in result.stdout and "Status: «Forsinket» → «Levert»" in result.stdout
+    assert "Oppdatert 1 oppdrag" in result.stdout
+    rows = {a.key: a for a in _assignments(project) if a.year == 2022}
+    assert rows["TEK-02 – Video"].status == "Levert"
+    assert rows["TEK-02 – Video"].overall_status == "Videoløsningen er tatt i bruk."
+    assert rows["TEK-02"].status == "I rute" and rows["TEK-02"].overall_status.startswith("Illustrativ")

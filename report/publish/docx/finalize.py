@@ -20,9 +20,10 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Length, Pt, Twips
+from docx.shared import Cm, Length, Pt, RGBColor, Twips
 
 from report.content import palette
+from report.content.blocks import PROMPT_STYLE
 from report.data import schema
 from report.data.config import Config
 from report.publish.docx.front_matter import add_cover_and_contents, number_contents
@@ -113,7 +114,7 @@ def finalize_docx(path: Path, config: Config) -> None:
         header = _header_texts(table)
         if header == list(schema.OVERVIEW_COLUMNS):
             _shade_overview(table)
-        elif header == appendix7:
+        elif len(header) == len(appendix7) and all(t.startswith(h) for t, h in zip(header, appendix7)):
             _compact_table(table, A4[1] - 2 * MARGIN)
     make_valid(body)
     keep_together(body, data_tables)
@@ -264,7 +265,12 @@ def _compact_table(table, text_width) -> None:
     for col, w in zip(cols, widths):
         col.set(qn("w:w"), str(w))
     for row in table.findall(qn("w:tr")):
-        for tc, w in zip(row.findall(qn("w:tc")), widths):
+        column = 0
+        for tc in row.findall(qn("w:tc")):  # a cell across n columns (gridSpan) is as wide as they are
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            n = int(span.get(qn("w:val"))) if span is not None else 1
+            w = sum(widths[column:column + n])
+            column += n
             _set_cell_property(tc, _el("w:tcW", **{"w:w": str(w), "w:type": "dxa"}), first=True)
     header = table.find(qn("w:tr"))
     for p in table.iter(qn("w:p")):
@@ -275,7 +281,12 @@ def _compact_table(table, text_width) -> None:
         # long words hyphenated (bokmål) rather than broken anywhere; the header words whole
         allow_hyphens(p_pr, allow=header not in p.iterancestors(qn("w:tr")))
     for run in table.iter(qn("w:r")):
-        run.get_or_add_rPr().sz_val = Pt(8.5)
+        r_pr = run.get_or_add_rPr()
+        prompt = r_pr.style == PROMPT_STYLE  # the prompt under the Status header word
+        r_pr.sz_val = Pt(7.5 if prompt else 8.5)
+        if prompt:
+            r_pr.b_val = False
+            r_pr.color_val = RGBColor.from_string(palette.TARGET.lstrip("#"))
 
 
 def _replace(parent, element, after: tuple[str, ...]) -> None:
