@@ -14,6 +14,7 @@ from helpers.project import FIXTURES, ROOT
 
 from report.content import palette
 from report.content.tallgrunnlag import file_name
+from report.data import schema
 from report.publish.documents import rename_documents
 from report.publish.html.elements import parse, text_of
 from report.publish.html.furniture import finish_page, finish_site
@@ -113,7 +114,43 @@ def test_every_table_scrolls_in_its_own_named_region(site):
     assert labels[0].startswith("Tabell 5.1: Oppdrag under NHSP")
     text, elements = _page(site, "chapters/vedlegg-7-enkeltoppdrag.html")
     labels = [e.attrs["aria-label"] for e in elements if e.has_class("tabell-rulle")]
-    assert any("SAM-01" in label for label in labels)
+    assert any("Revidering av veileder" in label for label in labels)  # the title, not the internal ID
+
+
+def test_wide_tables_take_the_page_width_and_hyphenate_their_text_not_their_tags(site):
+    text, elements = _page(site, "chapters/vedlegg-7-enkeltoppdrag.html")
+    regions = [e for e in elements if e.has_class("tabell-rulle")]
+    wide_regions = [r for r in regions if r.has_class("column-page-right")]
+    assert len(wide_regions) == len(regions) - 1  # all but the two-column list of abbreviations
+    main = next(e for e in elements if e.tag == "main")
+    for region in wide_regions:  # Quarto's page grid reaches every one
+        parent = region.parent
+        while parent is not main:
+            assert parent.tag != "section" or (parent.has_class("page-columns") and parent.has_class("page-full"))
+            parent = parent.parent
+    assert main.has_class("page-columns") and main.has_class("page-full")
+    tags = "".join(re.findall(r"<[^>]*>", text))
+    assert "\u00ad" not in tags, "no soft hyphen in a tag or an attribute (class names stay whole)"
+    assert "Bru\u00adker\u00admed\u00advirk\u00adning" in text and "fremdrift-gul" in text
+    words = re.sub(r"<[^>]*>", " ", text[:text.index("<table")])  # before the tables: as Quarto wrote it
+    assert "\u00ad" not in words
+    _, elements = _page(site, "chapters/vedlegg-2-helsefellesskap.html")
+    table = next(e for e in elements if e.tag == "table")
+    float_div = next(e for e in elements if e.tag == "div" and e.has_class("quarto-float") and table.within(e))
+    assert float_div.has_class("column-page-right")  # a captioned table: its float takes the width
+
+
+def test_cells_carry_their_header_word_for_the_phone_layout(site):
+    text, elements = _page(site, "chapters/oppdrag.html")
+    rows = [e for e in elements if e.tag == "tr" and e.parent is not None and e.parent.tag == "tbody"]
+    labels = [[c.attrs.get("data-label") for c in elements if c.parent is row and c.tag == "td"] for row in rows]
+    assert labels[0] == [None, None, None]  # an area's name over its assignments
+    assert labels[1] == list(schema.OVERVIEW_COLUMNS)
+    _, elements = _page(site, "chapters/vedlegg-7-enkeltoppdrag.html")
+    cells = [c for c in elements if c.tag == "td" and c.attrs.get("data-label")]
+    assert {c.attrs["data-label"] for c in cells} >= {"Status", "Brukermedvirkning", "Avhengigheter"}
+    across = [c for c in elements if c.tag == "td" and c.attrs.get("colspan")]
+    assert across and not any("data-label" in c.attrs for c in across)
 
 
 def test_text_columns_left_numbers_right(site):
@@ -184,10 +221,11 @@ def test_finishing_twice_changes_nothing(site):
 
 
 def test_everything_else_is_as_quarto_wrote_it(site):
-    """Only the start tags of navs, links, regions and the menu change: the rest stays byte for byte."""
+    """Only the start tags of navs, links, regions, sections and cells, the menu and the wide tables'
+    soft hyphens change: the rest stays byte for byte."""
     def without_tags(text):
         return re.sub(r"<[^>]*>|Forrige kapittel: |Neste kapittel: |Last ned Docx|Last ned Word-fil|"
-                      r"Last ned tallene \(Excel\)|(?<=Merknad): |\s+", "", text)
+                      r"Last ned tallene \(Excel\)|(?<=Merknad): |\s+|\u00ad", "", text)
     for name in pages(site):
         assert without_tags((site / name).read_text(encoding="utf-8")) == without_tags((FIXTURE / name).read_text(encoding="utf-8"))
 
@@ -198,19 +236,41 @@ def test_no_axe_violations_and_no_sideways_scrolling_on_the_fixture_pages(site):
     assert check_site(site) == []
 
 
-def test_wide_tables_scroll_inside_their_region_beside_the_page_contents(site):
+def test_wide_tables_show_every_column_at_1280_px_beside_the_chapter_list(site):
     with chromium(site) as (driver, base):
-        driver.get(base + "chapters/vedlegg-7-enkeltoppdrag.html")
-        sizes = driver.execute_script(
-            "const r = document.querySelector('.landscape .tabell-rulle');"
-            "const toc = document.querySelector('#quarto-margin-sidebar').getBoundingClientRect();"
-            "return [r.scrollWidth, r.clientWidth, r.getBoundingClientRect().right, toc.left,"
-            "        parseFloat(getComputedStyle(r.querySelector('table')).fontSize),"
-            "        parseFloat(getComputedStyle(document.body).fontSize)]")
-    scroll_width, width, right, toc_left, table_font, body_font = sizes
-    assert scroll_width > width, "the nine columns are wider than the text column: the region scrolls"
-    assert right <= toc_left, "the region ends before the page's table of contents"
-    assert table_font < body_font, "the Vedlegg 7 rule in nhsp.scss reaches the tables"
+        for page in ("chapters/vedlegg-7-enkeltoppdrag.html", "chapters/vedlegg-2-helsefellesskap.html"):
+            driver.get(base + page)
+            sizes = driver.execute_script(
+                "const r = document.querySelector('.column-page-right .tabell-rulle, .tabell-rulle.column-page-right');"
+                "const side = document.querySelector('#quarto-sidebar').getBoundingClientRect();"
+                "const main = document.querySelector('main p').getBoundingClientRect();"
+                "return [r.scrollWidth, r.clientWidth, r.getBoundingClientRect().left, side.right,"
+                "        r.getBoundingClientRect().width, main.width, window.innerWidth,"
+                "        parseFloat(getComputedStyle(r.querySelector('table')).fontSize),"
+                "        parseFloat(getComputedStyle(document.body).fontSize)]")
+            scroll_width, width, left, sidebar_right, region, text_column, window, table_font, body_font = sizes
+            assert window == 1280 and scroll_width <= width, f"{page}: a column is hidden ({scroll_width} > {width})"
+            assert left >= sidebar_right and region > 0.9 * (window - sidebar_right) > text_column
+            assert table_font < body_font or "vedlegg-7" not in page, "the Vedlegg 7 rule in nhsp.scss reaches them"
+
+
+def test_on_a_phone_table_rows_are_cards_with_every_cell_on_screen(site):
+    with chromium(site) as (driver, base):
+        driver.set_window_size(390, 844)
+        for page in ("chapters/oppdrag.html", "chapters/vedlegg-7-enkeltoppdrag.html"):
+            driver.get(base + page)
+            found = driver.execute_script(
+                "const cells = [...document.querySelectorAll('.tabell-rulle td')];"
+                "const label = c => getComputedStyle(c, '::before').content;"
+                "return [document.documentElement.clientWidth,"
+                "        Math.max(...cells.map(c => c.getBoundingClientRect().right)),"
+                "        cells.filter(c => c.dataset.label).length,"
+                "        cells.filter(c => c.dataset.label && label(c) !== `\"${c.dataset.label}: \"`).length,"
+                "        getComputedStyle(document.querySelector('td[data-label]').closest('table').tHead).position]")
+            window, rightmost, labelled, unlabelled, thead = found
+            assert labelled > 10 and unlabelled == 0, page
+            assert rightmost <= window, f"{page}: a cell ends at {rightmost} px, off a {window} px screen"
+            assert thead == "absolute"  # the header row is for screen readers; each cell says its header
 
 
 # -- the whole sample site, with a real Quarto ------------------------------------------------

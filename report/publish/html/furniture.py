@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from report.publish.html import wide
 from report.publish.html.elements import Element, apply, parse, start_tag, text_of
 
 # Quarto's <nav> landmarks, each named so a screen reader can tell them apart.
@@ -28,14 +29,21 @@ def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, 
     `workbook_href`: the numbers workbook, relative to the page, for the «Last ned» menu;
     `renamed`: downloads given a shorter name (Quarto's file name → the new one)."""
     elements = parse(page)
-    edits: list[tuple[int, int, str]] = []
+    unwrapped = [e for e in elements if e.tag == "table" and e.end is not None
+                 and not (e.parent is not None and e.parent.has_class("tabell-rulle"))]
+    wide_tables = [t for t in unwrapped if wide.is_wide(elements, t)]
+    page_wide, edits = wide.widen(elements, wide_tables)
+    for table in wide_tables:
+        edits += wide.hyphenated(page, table)
+    for table in unwrapped:
+        edits += wide.card_labels(page, elements, table)
     for element in elements:
         if element.tag == "nav":
             edits += _name_nav(element)
         elif element.tag == "a" and element.has_class("pagination-link"):
             edits += _pager_link(element)
-        elif element.tag == "table":
-            edits += _scroll_region(page, elements, element)
+        elif element in unwrapped:
+            edits += _scroll_region(page, elements, element, element.start in page_wide)
         elif element.tag == "span" and element.has_class("screen-reader-only") and element.parent \
                 and element.parent.has_class("callout-title-container"):
             edits += _callout_kind(page, element)
@@ -84,11 +92,9 @@ def _callout_kind(page: str, span: Element) -> list[tuple[int, int, str]]:
     return [] if kind.endswith(": ") or not kind.strip() else [(span.inner, span.close, kind.rstrip() + ": ")]
 
 
-def _scroll_region(page: str, elements: list[Element], table: Element) -> list[tuple[int, int, str]]:
+def _scroll_region(page: str, elements: list[Element], table: Element, page_wide: bool) -> list[tuple[int, int, str]]:
     """A table wider than the page scrolls inside a region a keyboard can reach and a screen
     reader names: the table's caption, or else the heading before it."""
-    if (table.parent is not None and table.parent.has_class("tabell-rulle")) or table.end is None:
-        return []
     figure = next((e for e in elements if e.tag == "figure" and table.within(e)), None)
     caption = next((e for e in elements if e.tag == "figcaption" and figure and e.within(figure)), None)
     if caption is not None:
@@ -96,7 +102,8 @@ def _scroll_region(page: str, elements: list[Element], table: Element) -> list[t
     else:
         heading = next((e for e in reversed(elements) if e.tag in _HEADINGS and e.start < table.start), None)
         name = "Tabell: " + text_of(page, heading) if heading is not None else "Tabell"
-    opening = f'<div class="tabell-rulle" tabindex="0" role="region" aria-label="{html.escape(name)}">'
+    classes = f"tabell-rulle {wide.PAGE_WIDE}" if page_wide else "tabell-rulle"
+    opening = f'<div class="{classes}" tabindex="0" role="region" aria-label="{html.escape(name)}">'
     return [(table.start, table.start, opening), (table.end, table.end, "</div>")]
 
 
