@@ -95,6 +95,8 @@ def _merge(changes: list[Change]) -> list[Change]:
                 first.label = first.label.rsplit(", ", 1)[0] if ", " in first.label else first.label
         else:
             merged[same] = c
+    for c in merged.values():  # the chapters' lines first, then the tables and figures
+        c.places.sort(key=lambda place: ".qmd:" not in place)
     return list(merged.values())
 
 

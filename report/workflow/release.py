@@ -77,33 +77,42 @@ def _images_without_alt(name: str, text: str, problems: Problems) -> None:
 
 
 def keep_release(root: Path, year: int) -> str:
-    """Copy the year's record (_bok/tall.json) to utgivelser/YEAR/; a line saying what was kept."""
+    """Keep the year's numbers (_bok/tall.json) in utgivelser/YEAR/, where next year's report can be
+    compared with them; a final version kept there is never replaced by a later draft. A line
+    saying what was kept."""
     root = Path(root)
-    source = root / BOOK / RECORD
     target = root / RELEASES / str(year) / RECORD
-    try:
-        record = json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return (f"Fant ingen bygget rapport for {year} ({BOOK}/{RECORD}), så tallene i den er ikke tatt vare på i "
+    record, kept = _read(root / BOOK / RECORD), _read(target)
+    if record is None:
+        return (f"Tallene for {year} ligger i {RELEASES}/{year}/{RECORD}." if kept else
+                f"Fant ingen bygget rapport for {year} ({BOOK}/{RECORD}), så tallene i den er ikke tatt vare på i "
                 f"{RELEASES}/{year}/. Neste år kan da ikke sammenlignes med {year}.")
     if record.get("year") != year:
         return (f"Rapporten i {BOOK}/ er for {record.get('year')}, ikke {year}: tallene er ikke tatt vare på i "
                 f"{RELEASES}/{year}/.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    if kept and kept.get("final") and not record.get("final"):
+        record = kept  # the final version stays
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / BOOK / RECORD, target)
     what = "den endelige versjonen" if record.get("final") else "den siste byggingen (ikke endelig versjon)"
-    return (f"Tallene i rapporten for {year} ({what}, {record.get('stamp', '')}) er tatt vare på i "
+    return (f"Tallene i rapporten for {year} ({what}, {record.get('stamp', '')}) ligger i "
             f"{RELEASES}/{year}/{RECORD}: «rapport endringer --mot {RELEASES}/{year}» sammenligner med dem.")
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def finish(root: Path, found: Gate) -> list[str]:
     """What a passing final build says: its stamp, and the warnings once more."""
-    try:
-        record = json.loads((Path(root) / BOOK / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        record = {}
+    record = _read(Path(root) / BOOK / RECORD) or {}
     lines = [f"Endelig versjon laget {record.get('stamp', '')}: tallene i den ({len(record.get('numbers', []))}) "
-             f"er lagret i {BOOK}/{RECORD}."]
+             f"er lagret i {BOOK}/{RECORD}.", keep_release(root, record.get("year"))]
     if found.warnings:
         lines.append(f"{len(found.warnings)} advarsler (de stopper ikke den endelige versjonen, men se over dem):")
         lines += [f"  {w.level.value.upper()}: {w}" for w in found.warnings]
