@@ -19,6 +19,7 @@ from pathlib import Path
 from report.content import blocks as block_gen, tallgrunnlag
 from report.content.chapters import check_chapters
 from report.content.figures import cached_indicator_figures
+from report.content.published import RECORD, record
 from report.content.references import check_references, find_references
 from report.content.variables import variables as make_variables
 from report.data import schema
@@ -93,6 +94,9 @@ def build(root: Path) -> BuildResult:
                                             tmp / tallgrunnlag.file_name(config.year))
             cache.save(tmp / CACHE)
             (tmp / CACHE / BLOCK_KEYS).write_text(json.dumps(block_keys, sort_keys=True), encoding="utf-8")
+            # every number the chapters and tables publish, with where; `rapport bygg` puts it in _bok/
+            numbers = record(root, dataset, config, variables, references)
+            (tmp / RECORD).write_text(json.dumps(numbers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             # JSON is YAML: Quarto reads it as is, and no YAML writer is needed.
             (tmp / VARIABLES).write_text(
                 json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

@@ -8,14 +8,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from report.content.abbreviations import unexplained
-from report.content.blocks import block_names
-from report.content.chapters import check_chapters
-from report.content.references import check_references, find_placeholders, find_references, flatten
+from report.content.references import find_placeholders, flatten
+from report.content.review import review
 from report.content.variables import variables
 from report.data import schema
-from report.data.config import Config, check_config, load_config
-from report.data.load import load_dataset
+from report.data.config import Config
 from report.data.model import Dataset
 from report.data.problems import print_problems
 from report.workflow.replies import waiting
@@ -49,17 +46,8 @@ def variable_lines(dataset: Dataset, config: Config, wanted: str = "") -> list[s
 
 def run_check(root: Path, wanted: str | None = None) -> int:
     """`wanted`: list the variables whose names hold it ("" for all) instead of the summary."""
-
-
-    config = load_config(root)
-    dataset, problems = load_dataset(config.data_dir)
-    in_data = len(problems.errors)
-    # the chapters' references, against the blocks and variables `rapport generer` makes
-    problems.extend(check_references(find_references(config.root), block_names(dataset, config.year),
-                                     variables(dataset, config)))
-    problems.extend(check_chapters(config.root))
-    problems.extend(check_config(config))
-    problems.extend(unexplained(dataset, config.year, config.root))
+    found = review(root)
+    config, dataset, problems, in_data = found.config, found.dataset, found.problems, found.in_data
     if problems.errors:
         in_chapters = len(problems.errors) - in_data
         print(f"Fant {len(problems.errors)} feil ({in_data} i regnearkene i data/, {in_chapters} i kapitlene):",

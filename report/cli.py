@@ -65,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("bygg", help="lag hele rapporten (HTML, PDF og Word) med Quarto")
     build.add_argument("--detaljer", action="store_true",
                        help="vis alt Quarto skriver underveis (også innstillingene for hvert format)")
+    build.add_argument("--endelig", action="store_true",
+                       help="lag den endelige versjonen: nekter (og lar _bok/ være) så lenge noe er uferdig, "
+                            "mangler verdi, mangler svar fra innspillsrunden eller har feil")
+    changes = sub.add_parser("endringer", help="vis tallene og tabellcellene som er endret siden forrige bygging")
+    changes.add_argument("--mot", type=Path, metavar="MAPPE",
+                         help="sammenlign med en annen versjon: en mappe med tall.json (en kopi av _bok/, "
+                              "eller utgivelser/ÅR for fjorårets rapport)")
+    changes.add_argument("--til", type=Path, metavar="FIL.xlsx", help="skriv endringene også til et regneark")
     new_year = sub.add_parser("nytt-aar", help="rull prosjektet fram til et nytt rapporteringsår")
     new_year.add_argument("aar", type=int, metavar="ÅR", help="det nye rapporteringsåret, f.eks. 2023")
     new_year.add_argument("--dato", type=_date, metavar="DD.MM.ÅÅÅÅ",
@@ -147,14 +155,48 @@ def main(argv: list[str] | None = None) -> int:
     if args.kommando == "generer":
         return _generate(root)
     if args.kommando == "bygg":
-        from report.publish.quarto import render
-
-        return render(root, args.detaljer)
+        return _build(root, args.detaljer, args.endelig)
+    if args.kommando == "endringer":
+        return _changes(root, args.mot, args.til)
     if args.kommando == "nytt-aar":
         return _roll_over(root, args.aar, args.dato or _ask_date(args.aar))
     if args.kommando == "innspill":
         return _innspill(root, args)
     return 2
+
+
+def _build(root: Path, details: bool, final: bool) -> int:
+    from report.publish.quarto import render
+
+    if not final:
+        return render(root, details)
+    from report.workflow.release import finish, gate
+
+    found = gate(root)
+    if found.reasons:
+        print(f"Den endelige versjonen ble ikke laget: {len(found.reasons)} ting må rettes først "
+              "(i dataene eller kapitlene). _bok/ er ikke endret.", file=sys.stderr)
+        print_problems(found.reasons)
+        return 1
+    code = render(root, details, final=True)
+    if code == 0:
+        print("\n".join(finish(root, found)))
+    return code
+
+
+def _changes(root: Path, against: Path | None, target: Path | None) -> int:
+    from report.workflow.compare import CompareError, run
+
+    try:
+        code, lines = run(root, against, target)
+    except CompareError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"Kunne ikke skrive {e.filename or target}: {e.strerror or e}.", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return code
 
 
 def _roll_over(root: Path, year: int, date: dt.date | None) -> int:

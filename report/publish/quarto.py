@@ -10,6 +10,7 @@ previous report as it was, and nothing of its own among the writers' files.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -19,12 +20,14 @@ import time
 from pathlib import Path
 
 from report.content.chapters import check_chapters
+from report.content.published import BOOK, PREVIOUS_RECORD, RECORD
 from report.data.files import Locked, locked
 from report.data.problems import print_problems
 from report.publish.complete import missing_chapters
 from report.publish.quarto_log import QuartoLog
 
-OUTPUT = "_bok"
+OUTPUT = BOOK
+GENERATED = "_generert"  # report.build.GENERATED: `rapport generer` writes the record there
 STAGING = ".bok-ny"  # hidden, so Quarto never takes it for input
 PREVIOUS = ".bok-forrige"
 LOCK = ".bygg.lock"
@@ -54,13 +57,14 @@ def find_quarto() -> str | None:
     return shutil.which("quarto", path=os.pathsep.join([here, os.environ.get("PATH", "")]))
 
 
-def render(root: Path, details: bool = False) -> int:
-    """Build the report into `_bok/`; `details` shows all of Quarto's output as it comes."""
+def render(root: Path, details: bool = False, final: bool = False) -> int:
+    """Build the report into `_bok/`; `details` shows all of Quarto's output as it comes. The
+    numbers it publishes go beside it (RECORD), marked `final` for `rapport bygg --endelig`."""
     root = Path(root).resolve()
     kept = " Forrige versjon i _bok/ er beholdt." if (root / OUTPUT).exists() else ""
     try:
         with locked(root / LOCK, wait=False, holder=f"{os.getpid()} {dt.datetime.now():%H:%M}"):
-            return _render(root, details, kept)
+            return _render(root, details, kept, final)
     except Locked as e:
         since = f" (startet kl. {e.holder.split()[-1]})" if e.holder else ""
         print(f"En annen bygging pågår i denne prosjektmappen{since}. Vent til den er ferdig, og kjør "
@@ -68,7 +72,7 @@ def render(root: Path, details: bool = False) -> int:
         return 1
 
 
-def _render(root: Path, details: bool, kept: str) -> int:
+def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     problems = check_chapters(root)
     if problems.errors:
         print(f"Rapporten ble ikke bygget: {len(problems.errors)} feil i kapitlene må rettes først.{kept}",
@@ -110,6 +114,7 @@ def _render(root: Path, details: bool, kept: str) -> int:
               file=sys.stderr)
         return 1
     try:
+        _record(root, staging, final)
         _swap_in(staging, root / OUTPUT)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
@@ -185,6 +190,22 @@ def _clean_up(root: Path, before: set[Path]) -> None:
             shutil.rmtree(path, ignore_errors=True)
         elif path.is_file() and path.suffix in _LEFT_BY_QUARTO:
             path.unlink(missing_ok=True)
+
+
+def _record(root: Path, staging: Path, final: bool) -> None:
+    """The numbers this build published (made by the pre-render step), stamped, and the record of
+    the build it replaces beside them, for «rapport endringer»."""
+    made = root / GENERATED / RECORD
+    if not made.is_file():
+        return
+    numbers = json.loads(made.read_text(encoding="utf-8"))
+    now = dt.datetime.now().replace(microsecond=0)
+    numbers.update(created=now.isoformat(), stamp=f"{now:%d.%m.%Y %H:%M} · {numbers.get('checksum', '')}",
+                   final=final)
+    (staging / RECORD).write_text(json.dumps(numbers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    previous = root / OUTPUT / RECORD
+    if previous.is_file():
+        shutil.copyfile(previous, staging / PREVIOUS_RECORD)
 
 
 def _swap_in(staging: Path, target: Path) -> None:

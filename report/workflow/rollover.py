@@ -21,6 +21,7 @@ from report.data.load import load_dataset
 from report.data.problems import DataError
 from report.data.workbooks import as_row, write_workbook
 from report.workflow.backup import back_up, refuse_open
+from report.workflow.release import keep_release
 
 
 class RolloverError(Exception):
@@ -47,6 +48,7 @@ def roll_over(root: Path, year: int, date: dt.date | None = None, now: dt.dateti
 
     changed = [config.data_dir / "oppdrag.xlsx", config.data_dir / "helsefellesskap.xlsx", root / CONFIG_FILE]
     refuse_open(changed)
+    kept = keep_release(root, config.year)  # this year's numbers, for next year's «rapport endringer»
     backup, stamp = back_up(config.data_dir, changed, now)
 
     created = dt.datetime.combine(config.date, dt.time())
@@ -70,4 +72,5 @@ def roll_over(root: Path, year: int, date: dt.date | None = None, now: dt.dateti
                                                  "levert, hver sin rad)." if len(carried) > len(going_on) else "."),
         f"{len(status)} helsefellesskap har fått en statusrad for {year} med tom statustekst.",
         f"Sikkerhetskopier av filene som ble endret, ligger i {backup.relative_to(config.root)}/ (merket {stamp}).",
+        kept,
     ]
