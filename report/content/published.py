@@ -172,10 +172,13 @@ def _assignments(add, dataset: Dataset, year: int, blocks: dict[str, list[str]])
             tables + activities + (changes if a.id in changed else []), a.id, row=a.id)
         add(f"oppdrag:{a.id}:frist", f"{a.id} frist", date_or_text(a.deadline), tables + activities, a.id, row=a.id)
         add(f"oppdrag:{a.id}:fremdrift", f"{a.id} fremdrift", words, overview + activities, a.id, row=a.id)
-        for header, field in schema.APPENDIX7_COLUMNS:
-            shown = appendix7 + (activities if field in ("status_text", "deliverable") else [])
-            add(f"tabell:vedlegg7:{a.id}:{header}", f"{a.id} {header}", date_or_text(getattr(a, field)), shown,
-                a.id, row=a.id)
+        for d in dataset.deliveries(a):  # the assignment's own row (key: its ID), then each delivery's
+            if d.part:
+                add(f"oppdrag:{d.key}:status", f"{d.key} status", d.status, appendix7, a.id, row=d.key)
+            for header, field in (*schema.APPENDIX7_COLUMNS, ("Overordnet status", "overall_status")):
+                shown = appendix7 + (activities if field in ("status_text", "deliverable") and d is a else [])
+                add(f"tabell:vedlegg7:{d.key}:{header}", f"{d.key} {header}", date_or_text(getattr(d, field)),
+                    shown, a.id, row=d.key)
 
 
 def _partnerships(add, dataset: Dataset, year: int, blocks: dict[str, list[str]]) -> None:
