@@ -7,6 +7,7 @@ a lock keeps two builds started at once from mixing their files.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,12 +20,13 @@ from pathlib import Path
 from report.content import blocks as block_gen, tallgrunnlag
 from report.content.chapters import check_chapters
 from report.content.figures import cached_indicator_figures
-from report.content.published import RECORD, record
+from report.content.norsk import format_date
+from report.content.published import RECORD, checksum, record
 from report.content.references import check_references, find_references
 from report.content.variables import variables as make_variables
 from report.data import schema
 from report.data.cache import FOLDER as CACHE, WorkbookCache
-from report.data.config import Config, check_config, load_config
+from report.data.config import Config, check_config, final_build, load_config
 from report.data.files import locked
 from report.data.load import load_dataset
 from report.data.manifest import make_manifest
@@ -61,8 +63,12 @@ def build(root: Path) -> BuildResult:
     manifest = make_manifest(config, dataset)
     blocks, block_keys, made = _generate_blocks(dataset, config, manifest, root / GENERATED)
     figures = block_gen.figure_blocks(dataset)
-    blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config)
+    final = final_build()
+    now = dt.datetime.now()  # which build a reader has: when it was made, and from what
+    stamp = f"{format_date(now.date())} kl. {now:%H.%M} · {checksum(root, config)}"
+    blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config, stamp, final)
     variables = make_variables(dataset, config)
+    variables.update(stempel=stamp, utkast=not final)  # the PDF's pages and cover, the Word file, the web
     logo = next((f"figures/{n}" for n in LOGOS if (root / "figures" / n).is_file()), None)
     if logo:  # the PDF's cover shows it
         variables["logo"] = logo
@@ -95,7 +101,7 @@ def build(root: Path) -> BuildResult:
             cache.save(tmp / CACHE)
             (tmp / CACHE / BLOCK_KEYS).write_text(json.dumps(block_keys, sort_keys=True), encoding="utf-8")
             # every number the chapters and tables publish, with where; `rapport bygg` puts it in _bok/
-            numbers = record(root, dataset, config, variables, references)
+            numbers = {**record(root, dataset, config, variables, references), "stamp": stamp}
             (tmp / RECORD).write_text(json.dumps(numbers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             # JSON is YAML: Quarto reads it as is, and no YAML writer is needed.
             (tmp / VARIABLES).write_text(

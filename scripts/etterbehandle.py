@@ -10,7 +10,7 @@ try:
     from report.build import GENERATED
     from report.content.tallgrunnlag import file_name
     from report.data.config import load_config
-    from report.publish.documents import rename_documents
+    from report.publish.documents import build_stamp, rename_documents
     from report.publish.docx.finalize import FinalizeError, finalize_docx
     from report.publish.html.furniture import finish_site
     from report.publish.html.vedlegg import number_appendices
@@ -18,14 +18,16 @@ except ImportError:
     sys.exit(f"Finner ikke rapportverktøyet i Python-installasjonen Quarto bruker ({sys.executable}).")
 
 config = load_config(Path.cwd())
+stamp, draft = build_stamp(Path.cwd())
 written = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines()
 output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_bok"))
 for output in [line for line in written if line.endswith(".docx")]:
     try:
-        finalize_docx(Path(output), config)
+        finalize_docx(Path(output), config, stamp, draft)
     except FinalizeError as e:
         sys.exit(f"Word-filen ble ikke ferdigstilt: {e}")
-    print(f"Ferdigstilte Word-filen {output}: forside, innhold, sidetall og liggende vedlegg.")
+    print(f"Ferdigstilte Word-filen {output}: forside, innhold, sidetall og liggende vedlegg"
+          + (f", merket som utkast ({stamp})." if draft else "."))
 
 # Short names a writer can attach (before the pages link to them)
 renamed = rename_documents(output_dir, [Path(line).name for line in written], config.year)
@@ -40,6 +42,6 @@ print(f"La tallgrunnlaget ved siden av rapporten: {workbook}")
 # numbers in Quarto's navigation, then the furniture (which reads the numbers the page shows).
 if any(line.endswith(".html") for line in written):
     number_appendices(output_dir)
-    pages = finish_site(output_dir, workbook, renamed)
+    pages = finish_site(output_dir, workbook, renamed, stamp, draft)
     print(f"Ferdigstilte {pages} nettsider: vedleggene nummerert, landemerker og lenker på bokmål, "
-          f"tabeller som rulles for seg, {workbook} under «Last ned».")
+          f"tabeller som rulles for seg, {workbook} under «Last ned»" + (", merket som utkast." if draft else "."))

@@ -2,7 +2,8 @@
 -- * «Vedlegg»: the first appendix chapter starts the appendix numbering (Vedlegg 1, 2, …);
 -- * the colophon (a Div with class `kolofon`) moves to the page after the cover, with the
 --   contents after it;
--- * status and progress words keep their fill (spans with classes from report/content/palette.py);
+-- * status and progress words, and unfinished text (uferdig.lua), keep their fill (spans with
+--   classes from report/content/palette.py);
 -- * the prompt under a table header's word (class `ledetekst`) is set small and not bold.
 if not quarto.doc.is_format("typst") then
   return {}
@@ -29,20 +30,24 @@ local headers = {
   end,
 }
 
+local function wrapped(opening, content)
+  local out = pandoc.Inlines({ pandoc.RawInline("typst", opening) })
+  out:extend(content)
+  out:insert(pandoc.RawInline("typst", "]"))
+  return out
+end
+
 local fills = {
   Span = function(el)
     if el.classes:includes("ledetekst") then
-      local out = pandoc.Inlines({ pandoc.RawInline("typst", "#nhsp-ledetekst[") })
-      out:extend(el.content)
-      out:insert(pandoc.RawInline("typst", "]"))
-      return out
+      return wrapped("#nhsp-ledetekst[", el.content)
+    end
+    if el.classes:includes("uferdig") then -- a paragraph: a highlight runs over its lines, a box would not
+      return wrapped('#highlight(fill: nhsp-fyll.at("uferdig"))[', el.content)
     end
     for _, class in ipairs(el.classes) do
       if class:match("^fremdrift%-") or class:match("^status%-") then
-        local out = pandoc.Inlines({ pandoc.RawInline("typst", '#nhsp-merke("' .. class .. '")[') })
-        out:extend(el.content)
-        out:insert(pandoc.RawInline("typst", "]"))
-        return out
+        return wrapped('#nhsp-merke("' .. class .. '")[', el.content)
       end
     end
   end,

@@ -279,13 +279,15 @@ def figure_block(figure, folder: str, workbook: str | None = None) -> str:
                    workbook=Markdown(workbook) if workbook else None)
 
 
-def data_basis_block(manifest: dict, config: Config) -> str:
-    """«Om rapporten»: who publishes it, when, whom to ask, and the data it is made from."""
+def data_basis_block(manifest: dict, config: Config, stamp: str = "", final: bool = True) -> str:
+    """«Om rapporten»: who publishes it, when, whom to ask, the data it is made from, and which
+    build this is (`stamp`), a draft unless `final`."""
     def rows(sheets: dict) -> str:
         return ", ".join(f"{name} {format_number(n)} rader" for name, n in sheets.items())
 
     return _render("datagrunnlag.md.j2", manifest=manifest, rows=rows, publisher=inline(config.author),
-                   date=inline(format_date(config.date)), contact=inline(config.contact) if config.contact else None)
+                   date=inline(format_date(config.date)), contact=inline(config.contact) if config.contact else None,
+                   stamp=stamp, final=final)
 
 
 ASSIGNMENTS = (schema.ASSIGNMENTS_BOOK.filename,)

@@ -19,6 +19,10 @@ PRIMARY = "#025169"
 PRIMARY_DARK = "#013A4B"   # links when pointed at
 PRIMARY_TINT = "#E6F0F3"
 
+# A draft's marks: the word «Utkast» (8.4:1 on white), and the fill behind unfinished text.
+DRAFT = "#801650"
+UNFINISHED_FILL = "F6DCE8"
+
 # Fills for the progress colour and status cells (word kept in the cell).
 COLOUR_FILLS = {"grønn": "CDE9D6", "gul": "FFEFB3", "rød": "F7C6C7"}
 STATUS_FILLS = {

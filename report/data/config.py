@@ -4,6 +4,7 @@ from `_quarto.yml`, where Quarto reads them (one place for each setting)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,9 @@ from report.data.schema import STATUS_PROMPT
 
 CONFIG_FILE = "rapport.toml"
 QUARTO_FILE = "_quarto.yml"
+# Set (to "1") by `rapport bygg --endelig` for the Quarto run: the pre- and post-render steps then
+# make the version to publish, without the draft's marks.
+FINAL_ENV = "RAPPORT_ENDELIG"
 MOVED = {"tittel": "book: title", "forfatter": "book: author"}  # rapport.toml keys now in _quarto.yml
 
 
@@ -32,6 +36,11 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return self.root / "data"
+
+
+def final_build() -> bool:
+    """Whether this run makes the version to publish (FINAL_ENV), not a draft."""
+    return os.environ.get(FINAL_ENV) == "1"
 
 
 def quarto_settings(root: Path) -> dict:

@@ -1,9 +1,11 @@
 """The PDF and the Word file under names a writer can attach to an e-mail: Quarto names them
 after the book's title (90 characters, with «å» and an en dash); they become
-NHSP-statusrapport-YEAR.pdf and .docx."""
+NHSP-statusrapport-YEAR.pdf and .docx. And which build they are (its stamp, and whether it is a
+draft), for the post-render step to mark them."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -25,3 +27,13 @@ def rename_documents(folder: Path, names: list[str], year: int) -> dict[str, str
                 os.replace(path, folder / new)
                 renamed[path.name] = new
     return renamed
+
+
+def build_stamp(root: Path) -> tuple[str, bool]:
+    """(this build's stamp, whether it is a draft), as the pre-render step wrote them among the
+    variables (report/build.py: VARIABLES, JSON); ("", False) where they are not."""
+    try:
+        variables = json.loads((Path(root) / "_variables.yml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "", False
+    return str(variables.get("stempel") or ""), bool(variables.get("utkast"))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from report.content.chapters import check_chapters
 from report.content.published import BOOK, PREVIOUS_RECORD, RECORD
+from report.data.config import FINAL_ENV
 from report.data.files import Locked, locked
 from report.data.problems import print_problems
 from report.publish.complete import missing_chapters
@@ -87,6 +88,7 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     # Quarto runs the pre- and post-render scripts with this Python, where `report` is installed.
     env["QUARTO_PYTHON"] = sys.executable
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env[FINAL_ENV] = "1" if final else ""  # a draft, with its marks, unless this is the final build
     staging = root / STAGING
     before = _beside_sources(root)
     shutil.rmtree(staging, ignore_errors=True)
@@ -200,8 +202,8 @@ def _record(root: Path, staging: Path, final: bool) -> None:
         return
     numbers = json.loads(made.read_text(encoding="utf-8"))
     now = dt.datetime.now().replace(microsecond=0)
-    numbers.update(created=now.isoformat(), stamp=f"{now:%d.%m.%Y %H:%M} · {numbers.get('checksum', '')}",
-                   final=final)
+    numbers.update(created=now.isoformat(), final=final)
+    numbers.setdefault("stamp", f"{now:%d.%m.%Y %H:%M} · {numbers.get('checksum', '')}")  # the pages' own
     (staging / RECORD).write_text(json.dumps(numbers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     previous = root / OUTPUT / RECORD
     if previous.is_file():

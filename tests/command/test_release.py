@@ -6,8 +6,12 @@ keeps the year's numbers. The refusals happen before Quarto starts, so they need
 import json
 import re
 import shutil
+import subprocess
+import zipfile
 
 import openpyxl
+import pikepdf
+from helpers.clients import needs
 from helpers.commands import rapport
 
 from report.content.published import block_places
@@ -123,6 +127,47 @@ def test_nytt_aar_keeps_the_years_numbers_to_compare_with(project, rendered):
     assert len(same.stdout.splitlines()) == 1
 
 
+def _draft_marks(book):
+    """How many times «Utkast» marks the PDF's pages, the Word file and the web pages."""
+    pdf = subprocess.run(["pdftotext", str(next(book.glob("*.pdf"))), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    docx = next(book.glob("*.docx"))
+    with zipfile.ZipFile(docx) as z:
+        words = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
+    web = sum(p.read_text(encoding="utf-8").count('class="utkast-merke"') for p in book.rglob("*.html"))
+    return {"pdf": pdf.count("Utkast"), "docx": words.count(">Utkast"), "web": web}
+
+
+def _stamps(book):
+    """The build's stamp as each format keeps it: PDF keywords, Word custom property, web <meta>."""
+    with pikepdf.open(next(book.glob("*.pdf"))) as pdf:
+        keywords = str(pdf.docinfo.get("/Keywords", ""))
+    with zipfile.ZipFile(next(book.glob("*.docx"))) as z:
+        custom = z.read("docProps/custom.xml").decode()
+    word = re.search(r'name="nhsp-stempel"><vt:lpwstr>([^<]*)<', custom)[1]
+    page = (book / "index.html").read_text(encoding="utf-8")
+    web = re.search(r'<meta name="nhsp-stempel" content="([^"]*)"', page)[1]
+    return {keywords.removeprefix("nhsp-stempel: "), word, web}
+
+
+@needs("pdftotext")
+def test_a_draft_says_so_on_every_page_with_its_stamp(rendered):
+    built, result = rendered
+    assert result.returncode == 0, result.stderr[-3000:]
+    book = built / "_bok"
+    stamp = json.loads((book / "tall.json").read_text("utf-8"))["stamp"]
+    assert _stamps(book) == {stamp}
+    pages = subprocess.run(["pdftotext", str(next(book.glob("*.pdf"))), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")[:-1]
+    assert all(f"Utkast {stamp}" in page for page in pages[1:]), "every page after the cover"
+    assert f"Utkast – ikke den endelige versjonen. Laget {stamp}." in pages[0]
+    assert "Dette er et utkast" in pages[1]  # «Om rapporten»
+    marks = _draft_marks(book)
+    assert marks["docx"] >= 2 and marks["web"] == len(list(book.rglob("*.html")))
+    plan = (book / "chapters" / "plansystemet.html").read_text(encoding="utf-8")
+    assert re.search(r'<span class="uferdig"[^>]*>[^<]*Skriv her', plan), "unfinished text on a fill"
+
+
 def test_a_changed_value_and_status_are_listed_after_the_final_build(project, rendered):
     built, first = rendered
     assert first.returncode == 0, first.stderr[-3000:]
@@ -134,6 +179,8 @@ def test_a_changed_value_and_status_are_listed_after_the_final_build(project, re
     assert result.returncode == 0, result.stderr[-3000:]
     record = json.loads((project / "_bok" / "tall.json").read_text("utf-8"))
     assert record["final"] is True and f"Endelig versjon laget {record['stamp']}" in result.stdout
+    assert _draft_marks(project / "_bok") == {"pdf": 0, "docx": 0, "web": 0}  # the version to publish
+    assert _stamps(project / "_bok") == {record["stamp"]}  # still says which build it is
     assert (project / "_bok" / "tall-forrige.json").read_bytes() == (built / "_bok" / "tall.json").read_bytes()
     assert (project / "utgivelser" / "2022" / "tall.json").read_bytes() == (project / "_bok" / "tall.json").read_bytes()
 

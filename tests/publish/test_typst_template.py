@@ -50,11 +50,11 @@ Tabeller.
 """
 
 
-@pytest.fixture(scope="module")
-def pdf(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("typst")
-    (folder / "_variables.yml").write_text('{"aar": "2022", "dato": "19. oktober 2022", "logo": "logo.svg"}',
-                                           encoding="utf-8")
+STAMP = "30. november 2026 kl. 10.15 · 0123456789"
+
+
+def _compile(folder, variables: str):
+    (folder / "_variables.yml").write_text(variables, encoding="utf-8")
     (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
                                      '<rect width="40" height="20" fill="#025169"/></svg>', encoding="utf-8")
     source = "\n".join((EXTENSION / name).read_text(encoding="utf-8")
@@ -63,6 +63,34 @@ def pdf(tmp_path_factory):
     out = folder / "bok.pdf"
     typst.compile(str(folder / "bok.typ"), output=str(out), root=str(folder), pdf_standards=["ua-1"])
     return out
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    """The version to publish: no draft marks."""
+    return _compile(tmp_path_factory.mktemp("typst"), '{"aar": "2022", "dato": "19. oktober 2022", "logo": "logo.svg", '
+                                                      f'"stempel": "{STAMP}", "utkast": false}}')
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory):
+    return _compile(tmp_path_factory.mktemp("utkast"), '{"aar": "2022", "dato": "19. oktober 2022", '
+                                                       f'"logo": "logo.svg", "stempel": "{STAMP}", "utkast": true}}')
+
+
+@needs("pdftotext")
+def test_a_draft_says_utkast_with_its_stamp_on_the_cover_and_every_page_the_final_does_not(draft, pdf):
+    def pages(path):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        return [" ".join(p.split()) for p in text.split("\f")[:-1]]
+
+    marked = pages(draft)
+    assert f"Utkast – ikke den endelige versjonen. Laget {STAMP}." in marked[0]
+    assert all(f"Utkast {STAMP}" in page for page in marked[1:])
+    assert not any("Utkast" in page for page in pages(pdf))
+    for path in (draft, pdf):  # both say which build they are, where `rapport kommentarer` looks
+        with pikepdf.open(path) as doc:
+            assert str(doc.docinfo["/Keywords"]) == f"nhsp-stempel: {STAMP}"
 
 
 def test_it_is_a_tagged_pdf_ua_document_in_bokmal(pdf):
@@ -100,7 +128,8 @@ def test_cover_colophon_contents_numbers_and_appendices(pdf):
 def test_house_colours_are_the_palette():
     template = (EXTENSION / "typst-template.typ").read_text(encoding="utf-8").upper()
     for fill in [*palette.COLOUR_FILLS.values(), *palette.STATUS_FILLS.values(),
-                 *(c.lstrip("#") for c in (palette.TEXT, palette.GRID, palette.PRIMARY))]:
+                 *(c.lstrip("#") for c in (palette.TEXT, palette.GRID, palette.PRIMARY, palette.DRAFT)),
+                 palette.UNFINISHED_FILL]:
         assert f'RGB("#{fill.upper()}")' in template
 
 

@@ -26,6 +26,7 @@ from report.content import palette
 from report.content.blocks import PROMPT_STYLE
 from report.data import schema
 from report.data.config import Config
+from report.publish.docx.draft import mark_draft, set_stamp
 from report.publish.docx.front_matter import add_cover_and_contents, number_contents
 from report.publish.docx.package import save_reproducibly
 from report.publish.docx.pages import keep_together
@@ -96,7 +97,8 @@ def _header_texts(table) -> list[str]:
     return [] if first is None else [_text(tc) for tc in first.findall(qn("w:tc"))]
 
 
-def finalize_docx(path: Path, config: Config) -> None:
+def finalize_docx(path: Path, config: Config, stamp: str = "", draft: bool = False) -> None:
+    """`stamp`: which build this is (a custom property); a `draft` says so on its pages."""
     path = Path(path)
     doc = Document(path)
     body = doc.element.body
@@ -123,6 +125,10 @@ def finalize_docx(path: Path, config: Config) -> None:
         _page_setup(section)
         _page_number_footer(section)
     doc.sections[0].different_first_page_header_footer = True  # no page number on the cover, as in the PDF
+    if stamp:
+        set_stamp(doc, stamp)
+    if draft:
+        mark_draft(doc, stamp)
     settings = doc.settings.element
     # Word hyphenates only where a paragraph allows it (Vedlegg 7's cells, see _compact_table)
     if settings.find(qn("w:autoHyphenation")) is None:

@@ -17,6 +17,14 @@ PPR_ORDER = tuple(qn(f"w:{name}") for name in (
     "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
 ))
 
+# CT_RPr's children in the schema's order
+RPR_ORDER = tuple(qn(f"w:{name}") for name in (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
+    "lang", "eastAsianLayout", "specVanish", "oMath",
+))
+
 
 def make_valid(body) -> None:
     for paragraph in body.iter(qn("w:p")):

@@ -22,12 +22,16 @@ _PAGER = {"nav-page-previous": "Forrige kapittel: ", "nav-page-next": "Neste kap
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _WORD_LABEL = "Last ned Word-fil"
 _WORKBOOK_LABEL = "Last ned tallene (Excel)"
+STAMP_META = "nhsp-stempel"  # the build's stamp in every page's <head>
+_BANNER = "utkast-merke"
 
 
-def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, str] | None = None) -> str:
+def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, str] | None = None,
+                stamp: str = "", draft: bool = False) -> str:
     """The page with its furniture finished; a page already finished comes back unchanged.
     `workbook_href`: the numbers workbook, relative to the page, for the «Last ned» menu;
-    `renamed`: downloads given a shorter name (Quarto's file name → the new one)."""
+    `renamed`: downloads given a shorter name (Quarto's file name → the new one); `stamp`: the
+    build's (in a <meta>), and over the content in a banner when it is a `draft`."""
     elements = parse(page)
     unwrapped = [e for e in elements if e.tag == "table" and e.end is not None
                  and not (e.parent is not None and e.parent.has_class("tabell-rulle"))]
@@ -49,17 +53,25 @@ def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, 
             edits += _callout_kind(page, element)
         elif element.tag == "ul" and element.has_class("dropdown-menu"):
             edits += _downloads(page, elements, element, workbook_href, renamed or {})
+        elif element.tag == "head" and stamp and STAMP_META not in page:
+            edits.append((element.close, element.close, f'<meta name="{STAMP_META}" content="{html.escape(stamp)}">\n'))
+        elif element.tag == "main" and draft and _BANNER not in page:
+            edits.append((element.inner, element.inner,
+                          f'\n<div class="{_BANNER}" role="note"><strong>Utkast</strong> – ikke den endelige '
+                          f"versjonen. Laget {html.escape(stamp)}.</div>"))
     return apply(page, edits)
 
 
-def finish_site(folder: Path, workbook: str | None, renamed: dict[str, str] | None = None) -> int:
+def finish_site(folder: Path, workbook: str | None, renamed: dict[str, str] | None = None,
+                stamp: str = "", draft: bool = False) -> int:
     """Finish every page in `folder` (Quarto's output); `workbook`, a file name in `folder`, is
-    added to the «Last ned» menu, and the menu's links follow `renamed`. Returns the number of pages."""
+    added to the «Last ned» menu, and the menu's links follow `renamed`; `stamp` and `draft` as
+    for `finish_page`. Returns the number of pages."""
     pages = [p for p in sorted(folder.rglob("*.html")) if "site_libs" not in p.relative_to(folder).parts]
     for path in pages:
         depth = len(path.relative_to(folder).parts) - 1
         text = path.read_text(encoding="utf-8")
-        finished = finish_page(text, ("../" * depth or "./") + workbook if workbook else None, renamed)
+        finished = finish_page(text, ("../" * depth or "./") + workbook if workbook else None, renamed, stamp, draft)
         if finished != text:
             path.write_text(finished, encoding="utf-8")
     return len(pages)
