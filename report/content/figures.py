@@ -21,7 +21,7 @@ from pathlib import Path
 
 from report.content import palette
 from report.content.blocks import code_digest
-from report.content.norsk import format_number, format_period, format_value, join_and
+from report.content.norsk import axis_label, format_number, format_period, format_value, join_and
 from report.data.model import Indicator, IndicatorValue
 
 MARKERS = ["o", "s", "^", "D", "v", "P"]
@@ -100,7 +100,8 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
     geos = list(series)
     first = series[geos[0]]
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
-    span = f"fra {periods[0].label} til {periods[-1].label}" if len(periods) > 1 else f"for {periods[0].label}"
+    span = (f"fra {format_period(periods[0])} til {format_period(periods[-1])}" if len(periods) > 1
+            else f"for {format_period(periods[0])}")
     if len(geos) > MAX_SERIES:
         where = f"{len(geos)} geografier"
     else:
@@ -110,7 +111,7 @@ def alt_text(indicator: Indicator, series: dict[str, list[IndicatorValue]], kind
     text = f"{kind} over {name}, i {unit}, for {where} {span}."
     latest = first[-1]
     value = format_value(latest.value, indicator.decimals, unit)
-    text += f" Siste verdi for {geos[0]} ({latest.period.label}) er {value}"
+    text += f" Siste verdi for {geos[0]} ({format_period(latest.period)}) er {value}"
     if indicator.target is not None:
         target = format_value(indicator.target, indicator.decimals, unit)
         met = indicator.target_met(latest.value)
@@ -211,7 +212,7 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
             first, last = in_time[0].midpoint, in_time[-1].midpoint
             pad = 0.06 * (last - first) or 0.5
             ax.set_xlim(first - pad, last + pad)
-            ax.set_xticks([p.midpoint for p in in_time], [p.label for p in in_time])
+            ax.set_xticks([p.midpoint for p in in_time], [axis_label(p) for p in in_time])
             shown = [v.value for s in series.values() for v in s]
             shown += [] if indicator.target is None else [indicator.target]
             ticks = _value_ticks(min(shown), max(shown), indicator.decimals, ticker)

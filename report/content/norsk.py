@@ -35,6 +35,18 @@ def join_and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
+# bokmål's short month names, for a figure's axis where the whole name takes too much room
+MONTHS_SHORT = ["jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "des."]
+
+
+def axis_label(period) -> str:
+    """A period on a figure's axis: a month as 'sep. 2021' (never '2021-09'), else as the report
+    writes it ('2022', '2022 T1', '15.09.2022', '2019–2021')."""
+    if period.kind == "month":
+        return f"{MONTHS_SHORT[period.start.month - 1]} {period.start.year}"
+    return period.label
+
+
 def format_period(period) -> str:
     """A period (report.data.periods.Period) as prose writes it: '2022', '1. tertial 2022',
     '2. halvår 2020', '3. kvartal 2022', 'mars 2022', '2019–2021', '1. mai 2022'."""

@@ -7,6 +7,7 @@ from helpers.commands import rapport
 from report.content import palette
 from report.content.blocks import figure_block
 from report.content.figures import render_indicator_figure
+from report.content.norsk import axis_label
 from report.data.model import Indicator, IndicatorValue
 from report.data.periods import parse_period
 
@@ -38,13 +39,13 @@ def test_line_chart_files_alt_text_and_norwegian_numbers(tmp_path):
 def test_target_met_when_higher_is_better(tmp_path):
     fig = render_indicator_figure(_ind(target=80.0, direction="høyere er bedre", name="Andel vurdert", unit="prosent"),
                                   _values([("2021 T1", 78.0), ("2021 T2", 80.4)]), tmp_path)
-    assert fig.alt_text.endswith("Siste verdi for Norge (2021 T2) er 80,4\u00a0%, over målet på 80,0\u00a0% (målet er nådd).")
+    assert fig.alt_text.endswith("Siste verdi for Norge (2. tertial 2021) er 80,4\u00a0%, over målet på 80,0\u00a0% (målet er nådd).")
 
 
 def test_one_period_across_regions_is_a_bar_chart(tmp_path):
     values = _values([("2022 T1", 10.2)], "Helse Vest", "RHF") + _values([("2022 T1", 15.8)], "Helse Nord", "RHF")
     fig = render_indicator_figure(_ind(target=None), values, tmp_path)
-    assert fig.alt_text.startswith("Stolpediagram over gjennomsnittlig ventetid, i døgn, for Helse Nord og Helse Vest for 2022 T1.")
+    assert fig.alt_text.startswith("Stolpediagram over gjennomsnittlig ventetid, i døgn, for Helse Nord og Helse Vest for 1. tertial 2022.")
 
 
 def _many(periods, count, level="helsefellesskap", noun="Helsefellesskap"):
@@ -168,9 +169,10 @@ def test_crowded_period_labels_are_thinned_keeping_the_latest(tmp_path):
     ticks = _ticks(_svg(fig.svg), "x")
     assert len(ticks) == 36
     shown = [(x, label) for x, label in ticks if label]
-    assert 3 < len(shown) < 36 and shown[-1][1] == "2022-12"
-    assert all(label in months for _, label in shown)
-    assert min(b[0] - a[0] for a, b in zip(shown, shown[1:])) >= 40  # a label "2020-01" is about 40 pt wide
+    assert 3 < len(shown) < 36 and shown[-1][1] == "des. 2022"  # a month as words, never 2022-12
+    words = [axis_label(parse_period(m)) for m in months]
+    assert all(label in words for _, label in shown)
+    assert min(b[0] - a[0] for a, b in zip(shown, shown[1:])) >= 40  # a label «feb. 2020» is about 40 pt wide
 
 
 def test_bars_start_at_zero(tmp_path):
