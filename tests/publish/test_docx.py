@@ -285,3 +285,16 @@ def test_the_reference_styles_set_the_cover_left_in_the_house_colour(tmp_path):
     for name in ("Title", "Subtitle", "TOC Heading"):
         assert styles[name].paragraph_format.alignment == 0  # left
         assert styles[name].font.color.rgb == HEADING_COLOUR
+
+
+def test_om_rapporten_has_its_own_page_after_the_cover_as_in_the_pdf(docx_path):
+    body = Document(docx_path).element.body
+    paragraphs = [p for p in body if p.tag == qn("w:p")]
+    texts = [_texts([p])[0] for p in paragraphs]
+    colophon, contents, foreword = texts.index("Om rapporten"), texts.index("Innhold"), texts.index("Forord")
+    cover = next(i for i, p in enumerate(paragraphs) if any(b.get(qn("w:name")) == "nhsp_forside"
+                                                            for b in p.iter(qn("w:bookmarkStart"))))
+    assert cover < colophon < contents < foreword
+    assert paragraphs[colophon].find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+    assert any(t.startswith("Utgitt av") for t in texts[colophon:contents])  # what it says came with it
+    assert not any(t.startswith("Utgitt av") for t in texts[foreword:])

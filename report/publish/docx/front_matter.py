@@ -27,6 +27,7 @@ from report.data.config import Config
 from report.publish.complete import letters
 
 COVER_MARK = "nhsp_forside"
+COLOPHON = "Om rapporten"  # the heading index.qmd's colophon starts with
 LOGO = "logo.png"  # in figures/
 LEVELS = 2  # as the PDF (outline depth: 2 in the Typst template) and the web pages (toc-depth)
 INSTRUCTION = f' TOC \\o "1-{LEVELS}" \\h \\z \\u '
@@ -77,12 +78,30 @@ def add_cover_and_contents(doc, config: Config) -> None:
         new.insert(0, p)
     new[0]._p.insert(0, _el("w:bookmarkStart", **{"w:id": "9001", "w:name": COVER_MARK}))
     new[0]._p.append(_el("w:bookmarkEnd", **{"w:id": "9001"}))
+    colophon = _colophon(body)
     heading = doc.add_paragraph("Innhold", style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles] else None)
     heading.paragraph_format.page_break_before = True
     # No page break after the contents: every chapter heading starts a page (reference document).
     ensure_styles(doc)
-    for p in [n._p for n in new + [heading]] + entries(headings(body), None):
+    for p in [n._p for n in new] + colophon + [heading._p]:
         first.addprevious(p)
+    for p in entries(headings(body), None):  # «Om rapporten» among them, in its new place
+        first.addprevious(p)
+
+
+def _colophon(body) -> list:
+    """«Om rapporten» (the end of the foreword in the chapters) on its own page after the cover,
+    as in the PDF: its heading and what follows, up to the next chapter, taken out of the body."""
+    start = next((p for p in body.iter(qn("w:p")) if _level(p) and _text(p) == COLOPHON), None)
+    if start is None:
+        return []
+    moved = [start]
+    while (nxt := moved[-1].getnext()) is not None and nxt.tag != qn("w:sectPr") and _level(nxt) != 1:
+        moved.append(nxt)
+    for element in moved:
+        body.remove(element)
+    start.get_or_add_pPr().pageBreakBefore_val = True
+    return moved
 
 
 def _level(paragraph) -> int | None:
