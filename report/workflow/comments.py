@@ -41,6 +41,7 @@ class Note:
     date: dt.date | None = None
     context: str = ""  # the paragraph or line the quote stands in
     heading: str = ""  # the nearest heading above it in the document
+    chapter: str = ""  # the chapter's heading above it (the last top-level heading)
     order: int = 0  # its place in the file
     replies: list[Note] = field(default_factory=list)
     deleted: str = ""  # for a replacement: the text taken out
@@ -59,6 +60,12 @@ class Reviewed:
     def checksum(self) -> str | None:
         m = _STAMP.search(self.stamp or "")
         return m.group(2) if m else None
+
+
+def squash(text: str) -> str:
+    """The letters and digits of `text`, case folded: the form texts are compared in, so line breaks,
+    hyphenation, soft hyphens, no-break spaces, quotes and markdown escapes do not count."""
+    return "".join(ch.casefold() for ch in text if ch.isalnum())
 
 
 def find_stamp(text: str | None) -> str | None:

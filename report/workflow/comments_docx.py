@@ -21,7 +21,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-_HEADING = re.compile(r"^(heading|overskrift)\s*\d", re.IGNORECASE)
+_HEADING = re.compile(r"^(heading|overskrift)\s*(\d)", re.IGNORECASE)
 CONTEXT = 60  # characters of the paragraph before an insertion that place it
 
 
@@ -73,31 +73,32 @@ def _stamp(custom) -> str | None:
     return None
 
 
-def _heading_styles(styles) -> set[str]:
-    """The style IDs of headings: «Heading 1» (Word, LibreOffice) or «Overskrift 1» (a Norwegian Word)."""
-    found = {f"Heading{i}" for i in range(1, 10)}
+def _heading_styles(styles) -> dict[str, int]:
+    """The style IDs of headings and their level: «Heading 1» (Word, LibreOffice) or «Overskrift 1»."""
+    found = {f"Heading{i}": i for i in range(1, 10)}
     if styles is not None:
         for style in styles.iter(f"{W}style"):
             name = style.find(f"{W}name")
-            if name is not None and _HEADING.match(name.get(f"{W}val", "")):
-                found.add(style.get(f"{W}styleId"))
+            m = _HEADING.match(name.get(f"{W}val", "")) if name is not None else None
+            if m:
+                found[style.get(f"{W}styleId")] = int(m.group(2))
     return found
 
 
-def _walk(document, headings: set[str]):
+def _walk(document, headings: dict[str, int]):
     """The body's text, each comment's anchor (text, paragraph, heading, order) and the tracked changes."""
     anchors: dict[str, dict] = {}
     open_ranges: list[str] = []
     changes: list[Note] = []
     paragraphs: list[str] = []
-    heading = ""
+    heading = chapter = ""
     order = 0
     body = document.find(f"{W}body") if document is not None else None
     for p in body.iter(f"{W}p") if body is not None else []:
         if p.getparent() is not None and p.getparent().tag == f"{W}comment":
             continue
         style = p.find(f"{W}pPr/{W}pStyle")
-        is_heading = style is not None and style.get(f"{W}val") in headings
+        level = headings.get(style.get(f"{W}val")) if style is not None else None
         original: list[str] = []  # the paragraph as it was: kept and deleted text
         pending: list[tuple[str, Note, int]] = []
         touched = set(open_ranges)
@@ -107,7 +108,7 @@ def _walk(document, headings: set[str]):
             if tag == f"{W}commentRangeStart":
                 cid = el.get(f"{W}id")
                 order += 1
-                anchors[cid] = {"text": [], "heading": heading, "order": order, "paragraphs": [],
+                anchors[cid] = {"text": [], "heading": heading, "chapter": chapter, "order": order, "paragraphs": [],
                                 "at": (len(paragraphs), len("".join(original)))}
                 open_ranges.append(cid)
                 touched.add(cid)
@@ -122,7 +123,8 @@ def _walk(document, headings: set[str]):
                 order += 1
                 kind = "innsetting" if tag == f"{W}ins" else "sletting"
                 note = Note(kind, text if kind == "innsetting" else "", text if kind == "sletting" else "",
-                            el.get(f"{W}author", ""), iso_date(el.get(f"{W}date")), heading=heading, order=order)
+                            el.get(f"{W}author", ""), iso_date(el.get(f"{W}date")), heading=heading, chapter=chapter,
+                            order=order)
                 pending.append((kind, note, len("".join(original))))
             else:
                 piece = (el.text or "") if tag in (f"{W}t", f"{W}delText") else " "
@@ -135,8 +137,9 @@ def _walk(document, headings: set[str]):
         for cid in sorted(touched):
             anchors[cid]["paragraphs"].append(text)
         changes += _changes(pending, text)
-        if is_heading and text.strip():
+        if level and text.strip():
             heading = " ".join(text.split())
+            chapter = heading if level == 1 else chapter
         paragraphs.append(text)
     return "\n".join(paragraphs), anchors, changes
 
@@ -178,7 +181,7 @@ def _comments(comments, extended, anchors: dict[str, dict]) -> list[Note]:
         quote = " ".join("".join(anchor.get("text", [])).split())
         by_id[cid] = Note("kommentar", "\n".join(paragraphs).strip(), quote, c.get(f"{W}author", ""),
                           iso_date(c.get(f"{W}date")), " ".join(anchor.get("paragraphs", [])),
-                          anchor.get("heading", ""), anchor.get("order", 10**6 + len(by_id)))
+                          anchor.get("heading", ""), anchor.get("chapter", ""), anchor.get("order", 10**6 + len(by_id)))
     parent_of: dict[str, str] = {}
     if extended is not None:
         for ex in extended.iter(f"{W15}commentEx"):

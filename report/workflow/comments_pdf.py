@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from report.workflow.comments import STAMP_PROPERTY, Note, Reviewed, ReviewError, find_stamp, pdf_date
+from report.workflow.comments import STAMP_PROPERTY, Note, Reviewed, ReviewError, find_stamp, pdf_date, squash
 
 KINDS = {"/Text": "notat", "/Highlight": "markering", "/StrikeOut": "overstreking", "/Underline": "understreking",
          "/Squiggly": "understreking", "/FreeText": "tekstboks", "/Caret": "innsetting"}
@@ -61,21 +61,21 @@ def read_pdf(path: Path) -> Reviewed:
     return Reviewed(path, stamp, notes, body)
 
 
-def _outline(reader) -> list[tuple[int, float, str]]:
-    """(page, top, title) of every bookmark, in order."""
-    found: list[tuple[int, float, str]] = []
+def _outline(reader) -> list[tuple[int, float, str, int]]:
+    """(page, top, title, depth) of every bookmark, in order."""
+    found: list[tuple[int, float, str, int]] = []
 
-    def walk(items) -> None:
+    def walk(items, depth: int = 0) -> None:
         for item in items:
             if isinstance(item, list):
-                walk(item)
+                walk(item, depth + 1)
                 continue
             try:
                 page = reader.get_destination_page_number(item)
             except Exception:  # a bookmark to nowhere
                 continue
             top = item.get("/Top")
-            found.append((page, float(top) if top is not None else 1e9, str(item.title or "").strip()))
+            found.append((page, float(top) if top is not None else 1e9, str(item.title or "").strip(), depth))
 
     try:
         walk(reader.outline)
@@ -159,13 +159,17 @@ def _annotations(pages, words: list[list[Word]], outline) -> list[Note]:
             page_words = words[number] if number < len(words) else []
             under = " ".join(w[4] for w in page_words if any(_inside(w, b) for b in boxes))
             line = _lines(page_words, boxes)
-            quote = under if kind in ("markering", "overstreking", "understreking") or (under and kind == "tekstboks") \
-                else line
             top = max((b[3] for b in boxes), default=0.0)
-            heading = next((t for p, y, t in reversed(outline) if (p, -y) <= (number, -top - 2)), "")
-            note = Note(kind, str(annot.get("/Contents") or "").strip(), " ".join(quote.split()),
-                        str(annot.get("/T") or "").strip(), pdf_date(annot.get("/M") or annot.get("/CreationDate")),
-                        line, heading, order)
+            above = [(t, d) for p, y, t, d in outline if (p, -y) <= (number, -top - 2)]
+            heading = above[-1][0] if above else ""
+            chapter = next((t for t, d in reversed(above) if d == 0), "")
+            contents = str(annot.get("/Contents") or "").strip()
+            if kind == "tekstboks" and squash(under) in squash(contents):  # a reader drew the box's own text
+                under = ""
+            quote = under if kind in ("markering", "overstreking", "understreking", "tekstboks") else line
+            line = "" if kind == "tekstboks" and not under else line
+            note = Note(kind, contents, " ".join(quote.split()), str(annot.get("/T") or "").strip(),
+                        pdf_date(annot.get("/M") or annot.get("/CreationDate")), line, heading, chapter, order)
             notes[key] = note
             irt = annot.get("/IRT")
             if irt is not None:

@@ -25,6 +25,7 @@ class Row:
     file: Reviewed
     note: Note
     place: Place
+    now: str = ""  # the sources' checksum now
 
 
 @dataclass
@@ -40,6 +41,7 @@ def run(root: Path, files: list[Path], target: Path | None) -> Result:
     if target is not None:
         _refuse(root, target, files)
     reviewed, errors = [], []
+    now = checksum(root, config)
     sources: Sources | None = None
     for path in files:
         try:
@@ -53,8 +55,7 @@ def run(root: Path, files: list[Path], target: Path | None) -> Result:
                           "byggestempel, og ingen av tekstene i kapitlene står i den. Kontroller at det er riktig fil.")
             continue
         reviewed.append(found)
-    now = checksum(root, config)
-    rows = [Row(f, n, sources.place(n)) for f in reviewed for n in f.notes] if sources else []
+    rows = [Row(f, n, sources.place(n), now) for f in reviewed for n in f.notes] if sources else []
     order = {name: i for i, name in enumerate(sources.order)} if sources else {}
     rows.sort(key=lambda r: (order.get(r.place.chapter, len(order)), r.place.line, r.place.source,
                              r.file.path.name, r.note.order))
@@ -141,10 +142,15 @@ def _replies(note: Note) -> list[Note]:
     return out
 
 
+def _moved(row: Row) -> bool:
+    """The quoted text is not in the sources, and the file is from another version of them."""
+    return not row.place.found and row.file.checksum != row.now
+
+
 def _lines(row: Row, several: bool) -> list[str]:
     note, place = row.note, row.place
     tail = f"  [{row.file.path.name}]" if several else ""
-    moved = f" ({MOVED})" if not place.found else ""
+    moved = f" ({MOVED})" if _moved(row) else ""
     lines = [f"{_source(place)} — {_quote(note)} — {_who(note)}, {_said(note)}{moved}{tail}"
              if note.kind != "kommentar" else f"{_source(place)} — {_quote(note)} — {_who(note)}: {_said(note)}"
                                               f"{moved}{tail}"]
@@ -164,7 +170,7 @@ def _summary(reviewed: list[Reviewed], rows: list[Row], current: str) -> str:
     answers = f" og {replies} svar" if replies else ""
     text = (f"Fant {len(rows)} {'kommentar' if len(rows) == 1 else 'kommentarer'}{answers} i {files} ({drafts}); "
             f"{placed} plassert i kapitler eller regneark, {near} ved nærmeste overskrift.")
-    moved = sum(not r.place.found for r in rows)
+    moved = sum(_moved(r) for r in rows)
     if moved:
         text += f" For {moved} finnes teksten ikke lenger i kildene (endret siden utkastet)."
     return text + (f" Rapporten i {BOOK}/ er bygd {current}." if current else "")
@@ -207,7 +213,7 @@ def write_workbook(rows: list[Row], path: Path, done: dict[tuple, str] | None = 
         chapter = f"{place.chapter}:{place.line}" if place.chapter and place.line else place.chapter
         values = [_source(place), chapter, safe(note.quote, lines=True), safe(note.text, lines=True),
                   KIND_WORDS[note.kind], safe(note.author, 60), note.date, replies, r.file.path.name,
-                  r.file.stamp or "uten byggestempel", "" if place.found else MOVED]
+                  r.file.stamp or "uten byggestempel", MOVED if _moved(r) else ""]
         key = _key(values[:4] + values[5:7] + values[8:9])
         ws.append(values + [(done or {}).get(key, "")])
     for row in ws.iter_rows(min_row=2):

@@ -25,7 +25,7 @@ from report.data.cells import column_letter
 from report.data.config import Config
 from report.data.load import load_dataset, read_workbook
 from report.data.problems import Problems
-from report.workflow.comments import Note
+from report.workflow.comments import Note, squash
 
 SHORT = 6  # letters and digits: a shorter quote is placed by the text around it
 WINDOW = 40  # letters and digits either side of a short quote that place it
@@ -33,11 +33,6 @@ _VAR = re.compile(r"(?<!\{)\{\{<\s*var\s+([^\s>]+)\s*>\}\}")
 _BLOCK = re.compile(r"(?<!\{)\{\{<\s*blokk\s+[^>]*>\}\}")
 _MARKUP = re.compile(r"\{[^{}]*\}|\]\([^)]*\)|(?<![\w@])-?@[a-z]+-[\w-]+|^:{3,}.*$")
 _NUMBERING = re.compile(r"^(vedlegg\d+|\d+)+")
-
-
-def squash(text: str) -> str:
-    """The letters and digits of `text`, case folded: the form texts are compared in."""
-    return "".join(ch.casefold() for ch in text if ch.isalnum())
 
 
 @dataclass
@@ -57,6 +52,7 @@ class _Chapter:
     starts: list[int]  # the squashed offset each line starts at
     lines: list[int]  # its line number
     spans: list[tuple[int, int, str]]  # (start, end, variable name) of each value printed
+    headings: list[tuple[str, int]]  # (squashed title, line) of each heading
 
 
 @dataclass
@@ -94,11 +90,14 @@ class Sources:
                 return {}
 
     def _chapter(self, name: str, variables: dict[str, str]) -> _Chapter:
-        parts, starts, lines, spans, size = [], [], [], [], 0
+        parts, starts, lines, spans, headings, size = [], [], [], [], [], 0
         for line in markdown_lines(name, chapter_text(self.root / name), Problems()):
             starts.append(size)
             lines.append(line.number)
             text = _BLOCK.sub(" ", line.text)
+            if text.startswith("#"):
+                title = _VAR.sub(lambda m: variables.get(m.group(1), ""), text)
+                headings.append((squash(_MARKUP.sub(" ", plain(title))), line.number))
             at = 0
             for m in _VAR.finditer(text):
                 before = squash(_MARKUP.sub(" ", plain(text[at:m.start()])))
@@ -110,7 +109,7 @@ class Sources:
             rest = squash(_MARKUP.sub(" ", plain(text[at:])))
             parts.append(rest)
             size += len(rest)
-        return _Chapter(name, "".join(parts), starts, lines, spans)
+        return _Chapter(name, "".join(parts), starts, lines, spans, headings)
 
     def _cells(self, config: Config, data: str):
         cells: list[_Cell] = []
@@ -203,20 +202,25 @@ class Sources:
         window = _window(quote, squash(note.context))
         needles = [(quote, 0)] if len(quote) >= SHORT else []
         if window and window[0] != quote:
-            needles.insert(0 if len(quote) < 25 else 1, window)
-        hint = squash(_NUMBERING.sub("", squash(note.heading)))
+            needles.insert(0, window)  # the text around it first: the quote alone may stand elsewhere too
+        for needle, offset in list(needles):  # a line that changed a little: its halves
+            if len(needle) >= 24:
+                needles += [(needle[:len(needle) // 2], min(offset, len(needle) // 2)), (needle[len(needle) // 2:], 0)]
+        hint = _NUMBERING.sub("", squash(note.chapter or note.heading))
         for needle, offset in needles:
             if place := self._find(needle, offset, len(quote), hint):
                 place.found = not quote or self._exists(quote)
                 return place
-        chapter = self._heading_chapter(hint)
+        chapter, line = self._heading(hint, _NUMBERING.sub("", squash(note.heading)))
         where = f"nær overskriften «{note.heading}»" if note.heading else "i starten av dokumentet (ingen overskrift over)"
-        return Place(where, "overskrift", chapter, 0, found=not quote)
+        return Place(where + (f" ({chapter}:{line})" if line else ""), "overskrift", chapter, line, found=not quote)
 
     def _find(self, needle: str, offset: int, length: int, hint: str) -> Place | None:
-        hits = [(c, i) for c in self.chapters for i in _all(c.text, needle)]
+        # in the chapter the document says the text is in, when it names one of the book's chapters
+        home = next((c.name for c in self.chapters if c.headings and len(hint) >= 4 and c.headings[0][0] == hint), "")
+        hits = [(c, i) for c in self.chapters if not home or c.name == home for i in _all(c.text, needle)]
         if hits:
-            chapter, at = _prefer(hits, hint, lambda h: h[0].text)
+            chapter, at = hits[0]
             start = at + offset
             index = max(0, bisect_right(chapter.starts, start) - 1)
             names = [f"{name} ({self.variable_cells[name]})" if name in self.variable_cells else name
@@ -224,12 +228,13 @@ class Sources:
             line = chapter.lines[index]
             return Place(f"{chapter.name}:{line}", "kapittel", chapter.name, line, names)
         quote = needle[offset:offset + length] if length else needle
-        block = next(((c, l) for t, c, l in self.blocks if needle in t), None)
+        block = next(((c, l) for t, c, l in self.blocks if needle in t and (not home or c == home)), None)
         cells = [c for c in self.cells if needle in c.text] or [c for c in self.cells if quote and quote in c.text]
         if not cells and block:  # across cells of one table row: the longest cell inside the quote
             cells = sorted((c for c in self.cells if len(c.text) >= 8 and c.text in needle), key=lambda c: -len(c.text))
         if cells:
-            chapter, line = block or next(((c, l) for t, c, l in self.blocks if cells[0].text in t), ("", 0))
+            chapter, line = block or next(((c, l) for t, c, l in self.blocks if cells[0].text in t
+                                           and (not home or c == home)), ("", 0))
             return Place(cells[0].source, "regneark", chapter, line)
         if block:
             return Place(f"{block[0]}:{block[1]}", "kapittel", block[0], block[1])
@@ -239,10 +244,13 @@ class Sources:
         return (any(quote in c.text for c in self.chapters) or any(quote in c.text for c in self.cells)
                 or any(quote in t for t, _, _ in self.blocks))
 
-    def _heading_chapter(self, hint: str) -> str:
-        if len(hint) < 4:
-            return ""
-        return next((c.name for c in self.chapters if hint in c.text), "")
+    def _heading(self, top: str, nearest: str) -> tuple[str, int]:
+        """The chapter whose first heading is `top`, and the line of the heading `nearest` in it."""
+        chapter = next((c for c in self.chapters if c.headings and top and c.headings[0][0] == top), None)
+        chapter = chapter or next((c for c in self.chapters if any(h == nearest for h, _ in c.headings)), None)
+        if chapter is None:
+            return "", 0
+        return chapter.name, next((n for h, n in chapter.headings if nearest and h == nearest), 0)
 
 
 def _all(text: str, needle: str) -> list[int]:
@@ -251,15 +259,6 @@ def _all(text: str, needle: str) -> list[int]:
         found.append(at)
         at = text.find(needle, at + 1)
     return found
-
-
-def _prefer(hits: list, hint: str, text):
-    """The first hit in a chapter holding the nearest heading, else the first."""
-    if len(hint) >= 4:
-        for hit in hits:
-            if hint in text(hit):
-                return hit
-    return hits[0]
 
 
 def _window(quote: str, context: str) -> tuple[str, int] | None:
