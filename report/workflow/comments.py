@@ -1,9 +1,9 @@
 """What reviewers send back: the comments, tracked changes and annotations in a Word file or a PDF,
 each with the text it is anchored to and the nearest heading above it in the document.
 
-The readers (`comments_docx`, `comments_pdf`) give `Note`s; `placing` maps each to its source.
-A file that is not Word or PDF, is encrypted or damaged raises `ReviewError` with a message in
-bokmål for the writer.
+The readers (`comments_docx`, `comments_pdf`, chosen by `feedback.read`) give `Note`s; `placing`
+maps each to its source. A file that is not Word or PDF, is encrypted or damaged raises
+`ReviewError` with a message in bokmål for the writer.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 STAMP_PROPERTY = "nhsp-stempel"  # docProps/custom.xml in the Word file; «nhsp-stempel: …» in the PDF's keywords
 _STAMP = re.compile(r"(\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}) · ([0-9a-f]{10})")
 LONG = 500  # characters of a comment shown before it is cut with «…»
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 KIND_WORDS = {
     "kommentar": "kommentar", "innsetting": "satt inn", "sletting": "slettet", "erstatning": "erstattet",
@@ -75,29 +74,6 @@ def find_stamp(text: str | None) -> str | None:
     after = text.split(f"{STAMP_PROPERTY}:", 1)[-1] if f"{STAMP_PROPERTY}:" in text else text
     m = _STAMP.search(after)
     return f"{m.group(1)} · {m.group(2)}" if m else None
-
-
-def read(path: Path) -> Reviewed:
-    """The notes in one reviewer's file, by what the file is (not by its name)."""
-    path = Path(path)
-    name = path.name
-    if not path.is_file():
-        raise ReviewError(f"Finner ikke «{name}».")
-    with path.open("rb") as f:
-        head = f.read(8)
-    if head.startswith(b"%PDF"):
-        from report.workflow.comments_pdf import read_pdf
-
-        return read_pdf(path)
-    if head.startswith(b"PK"):
-        from report.workflow.comments_docx import read_docx
-
-        return read_docx(path)
-    if head == _OLE:
-        raise ReviewError(f"«{name}» er en Word-fil i det gamle formatet (.doc) eller en annen eldre Office-fil. "
-                          "Åpne den i Word, og lagre den som Word-dokument (.docx).")
-    raise ReviewError(f"«{name}» er verken en Word-fil (.docx) eller en PDF, og kommentarene i den kan ikke leses. "
-                      "Be om filen som .docx eller PDF.")
 
 
 def safe(text: str, limit: int = LONG, lines: bool = False) -> str:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from report.content.published import BOOK, RECORD, checksum
 from report.data.config import load_config
-from report.workflow.comments import KIND_WORDS, Note, Reviewed, ReviewError, norwegian_date, read, safe
+from report.workflow.comments import KIND_WORDS, Note, Reviewed, ReviewError, norwegian_date, safe
+from report.workflow.comments_docx import read_docx
+from report.workflow.comments_pdf import read_pdf
 from report.workflow.placing import Place, Sources
 
 QUOTE = 80  # characters of the quoted text shown in a line
@@ -18,6 +20,7 @@ HEADERS = ("Kilde", "Kapittel", "Sitert tekst", "Kommentar", "Type", "Forfatter"
            "Utkast", "Merknad", "Gjort")
 WIDTHS = (44, 34, 50, 60, 12, 20, 11, 50, 24, 28, 40, 40)
 MOVED = "teksten finnes ikke lenger i kildene: endret siden utkastet"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass
@@ -71,6 +74,25 @@ def run(root: Path, files: list[Path], target: Path | None) -> Result:
     elif target is not None:
         lines.append(f"{target} er ikke skrevet, fordi ikke alle filene kunne leses.")
     return Result(lines, errors)
+
+
+def read(path: Path) -> Reviewed:
+    """The notes in one reviewer's file, by what the file is (not by its name)."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise ReviewError(f"Finner ikke «{name}».")
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(b"%PDF"):
+        return read_pdf(path)
+    if head.startswith(b"PK"):
+        return read_docx(path)
+    if head == _OLE:
+        raise ReviewError(f"«{name}» er en Word-fil i det gamle formatet (.doc) eller en annen eldre Office-fil. "
+                          "Åpne den i Word, og lagre den som Word-dokument (.docx).")
+    raise ReviewError(f"«{name}» er verken en Word-fil (.docx) eller en PDF, og kommentarene i den kan ikke leses. "
+                      "Be om filen som .docx eller PDF.")
 
 
 def _refuse(root: Path, target: Path, files: list[Path]) -> None:

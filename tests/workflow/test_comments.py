@@ -8,7 +8,8 @@ from helpers.clients import needs
 from helpers.project import FIXTURES, ROOT
 
 from report.data.config import load_config
-from report.workflow.comments import ReviewError, find_stamp, read, safe
+from report.workflow.comments import ReviewError, find_stamp, safe
+from report.workflow.feedback import read
 from report.workflow.placing import Sources
 
 DOCX = FIXTURES / "kommentarer" / "kari-libreoffice.docx"
