@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
                          help="sammenlign med en annen versjon: en mappe med tall.json (en kopi av _bok/, "
                               "eller utgivelser/ÅR for fjorårets rapport)")
     changes.add_argument("--til", type=Path, metavar="FIL.xlsx", help="skriv endringene også til et regneark")
+    comments = sub.add_parser("kommentarer", help="list kommentarene fra en gjennomlesning (Word-filer og PDF-er) "
+                                                  "med kapittel og linje eller regnearkcelle der hver hører hjemme")
+    comments.add_argument("filer", nargs="+", type=Path, metavar="FIL",
+                          help="Word-filer (.docx) og PDF-er med kommentarer, sporede endringer eller merknader")
+    comments.add_argument("--til", type=Path, metavar="FIL.xlsx",
+                          help="skriv kommentarene også til et regneark, én rad per kommentar, med kolonnen «Gjort»")
     new_year = sub.add_parser("nytt-aar", help="rull prosjektet fram til et nytt rapporteringsår")
     new_year.add_argument("aar", type=int, metavar="ÅR", help="det nye rapporteringsåret, f.eks. 2023")
     new_year.add_argument("--dato", type=_date, metavar="DD.MM.ÅÅÅÅ",
@@ -158,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         return _build(root, args.detaljer, args.endelig)
     if args.kommando == "endringer":
         return _changes(root, args.mot, args.til)
+    if args.kommando == "kommentarer":
+        return _comments(root, args.filer, args.til)
     if args.kommando == "nytt-aar":
         return _roll_over(root, args.aar, args.dato or _ask_date(args.aar))
     if args.kommando == "innspill":
@@ -197,6 +205,24 @@ def _changes(root: Path, against: Path | None, target: Path | None) -> int:
         return 1
     print("\n".join(lines))
     return code
+
+
+def _comments(root: Path, files: list[Path], target: Path | None) -> int:
+    from report.workflow.comments import ReviewError
+    from report.workflow.feedback import run
+
+    try:
+        result = run(root, files, target)
+    except ReviewError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"Kunne ikke lese eller skrive {e.filename or target}: {e.strerror or e}.", file=sys.stderr)
+        return 1
+    print("\n".join(result.lines))
+    for error in result.errors:
+        print(error, file=sys.stderr)
+    return 1 if result.errors else 0
 
 
 def _roll_over(root: Path, year: int, date: dt.date | None) -> int:
