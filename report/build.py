@@ -20,7 +20,6 @@ from pathlib import Path
 from report.content import blocks as block_gen, tallgrunnlag
 from report.content.chapters import check_chapters
 from report.content.figures import cached_indicator_figures
-from report.content.norsk import format_date
 from report.content.published import RECORD, checksum, record
 from report.content.references import check_references, find_references
 from report.content.variables import variables as make_variables
@@ -64,8 +63,8 @@ def build(root: Path) -> BuildResult:
     blocks, block_keys, made = _generate_blocks(dataset, config, manifest, root / GENERATED)
     figures = block_gen.figure_blocks(dataset)
     final = final_build()
-    now = dt.datetime.now()  # which build a reader has: when it was made, and from what
-    stamp = f"{format_date(now.date())} kl. {now:%H.%M} · {checksum(root, config)}"
+    # which build a reader has: when it was made, and from what (report/workflow/comments.py reads it)
+    stamp = f"{dt.datetime.now():%d.%m.%Y %H:%M} · {checksum(root, config)}"
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config, stamp, final)
     variables = make_variables(dataset, config)
     variables.update(stempel=stamp, utkast=not final)  # the PDF's pages and cover, the Word file, the web

@@ -18,7 +18,7 @@ from report.publish.docx.finalize import finalize_docx
 from report.publish.docx.valid import RPR_ORDER
 from report.publish.html.furniture import finish_page
 
-STAMP = "30. november 2026 kl. 10.15 · 0123456789"
+STAMP = "30.11.2026 10:15 · 0123456789"
 FILTER = ROOT / "_extensions" / "nhsp" / "uferdig.lua"
 CHAPTER = "Ferdig tekst.\n\nSkriv her om planene.\n\n[UFERDIG] Risikoen må beskrives.\n\nOgså ferdig.\n"
 

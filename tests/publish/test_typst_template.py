@@ -50,7 +50,7 @@ Tabeller.
 """
 
 
-STAMP = "30. november 2026 kl. 10.15 · 0123456789"
+STAMP = "30.11.2026 10:15 · 0123456789"
 
 
 def _compile(folder, variables: str):
