@@ -128,14 +128,16 @@ def test_nytt_aar_keeps_the_years_numbers_to_compare_with(project, rendered):
 
 
 def _draft_marks(book):
-    """How many times «Utkast» marks the PDF's pages, the Word file and the web pages."""
+    """How many times the draft's marks («Utkast – ikke den endelige …», «Utkast 30.11.2026 …»)
+    are in the PDF, the Word file and the web pages."""
     pdf = subprocess.run(["pdftotext", str(next(book.glob("*.pdf"))), "-"], capture_output=True, text=True,
                          check=True).stdout
     docx = next(book.glob("*.docx"))
     with zipfile.ZipFile(docx) as z:
         words = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
     web = sum(p.read_text(encoding="utf-8").count('class="utkast-merke"') for p in book.rglob("*.html"))
-    return {"pdf": pdf.count("Utkast"), "docx": words.count(">Utkast"), "web": web}
+    mark = re.compile(r"Utkast(?: – ikke den endelige|\s+\d\d\.\d\d\.\d{4})")  # not «Utkast har vært …» in the data
+    return {"pdf": len(mark.findall(pdf)), "docx": len(mark.findall(re.sub(r"<[^>]+>", "", words))), "web": web}
 
 
 def _stamps(book):
