@@ -64,7 +64,9 @@ def build(root: Path) -> BuildResult:
     figures = block_gen.figure_blocks(dataset)
     final = final_build()
     # which build a reader has: when it was made, and from what (report/workflow/comments.py reads it)
-    stamp = f"{dt.datetime.now():%d.%m.%Y %H:%M} · {checksum(root, config)}"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # a reproducible build's time, as for the Word file's dates
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now()
+    stamp = f"{when:%d.%m.%Y %H:%M} · {checksum(root, config)}"
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config, stamp, final)
     variables = make_variables(dataset, config)
     variables.update(stempel=stamp, utkast=not final)  # the PDF's pages and cover, the Word file, the web
