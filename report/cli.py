@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--endelig", action="store_true",
                        help="lag den endelige versjonen: nekter (og lar _bok/ være) så lenge noe er uferdig, "
                             "mangler verdi, mangler svar fra innspillsrunden eller har feil")
+    view = sub.add_parser("forhåndsvis", aliases=["forhandsvis"],
+                          help="vis nettsidene i nettleseren og hold dem oppdatert mens du skriver (kapitler og regneark)")
+    view.add_argument("--port", type=int, help="porten nettsidene vises på (ellers velger Quarto en)")
+    view.add_argument("--no-browser", action="store_true", help="ikke åpne nettleseren (adressen skrives ut)")
     changes = sub.add_parser("endringer", help="vis tallene og tabellcellene som er endret siden forrige bygging")
     changes.add_argument("--mot", type=Path, metavar="MAPPE",
                          help="sammenlign med en annen versjon: en mappe med tall.json (en kopi av _bok/, "
@@ -162,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         return _generate(root)
     if args.kommando == "bygg":
         return _build(root, args.detaljer, args.endelig)
+    if args.kommando in ("forhåndsvis", "forhandsvis"):
+        from report.preview import preview
+
+        return preview(root, args.port, not args.no_browser)
     if args.kommando == "endringer":
         return _changes(root, args.mot, args.til)
     if args.kommando == "kommentarer":

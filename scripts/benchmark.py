@@ -2,12 +2,17 @@
 
     .venv/bin/python scripts/benchmark.py            # sample, 10× and 50×, 3 runs each
     .venv/bin/python scripts/benchmark.py --runs 5 --scales 1 10
+    .venv/bin/python scripts/benchmark.py --runs 1 --scales 1 10 --steps d e   # the full build only
 
 Each step runs in its own process and reports its own peak memory (max RSS, with Pandoc's
 or Quarto's when they run):
 (a) load and validate the data; (b) the pre-render build, from scratch, again unchanged
 (cache), and after one title changed in oppdrag.xlsx; (c) Pandoc converting the whole
-generated book to docx and html (the floor any Quarto render pays); (d) `quarto render` of all three formats, when quarto is installed.
+generated book to docx and html (the floor any Quarto render pays); when quarto is installed,
+(d) `rapport bygg` (the three formats at once, report/publish/formats.py) and (e) Quarto alone:
+plain `quarto render` of the same book after the pre-render step, without the pre- and
+post-render steps, one format after another (Quarto's own way). Their peak memory is the sum
+over every process of the build at its highest (sampled), since the formats run at once.
 Pandoc and Quarto run with the runtime settings `rapport bygg` gives them (PANDOC_RUNTIME).
 Synthetic data is the sample plus generated assignments (25 × scale) and indicator values
 for kommuner (40 indicators × 10 years × up to 356 kommuner), written with the project's
@@ -48,6 +53,8 @@ STEP_CODE = {
         "for t, e in (('docx', 'png'), ('html', 'svg'))]"
     ),
     "d": "from report.publish.quarto import render; assert render(Path('.')) == 0",  # as `rapport bygg` runs it
+    "e": "import subprocess; subprocess.run(['quarto', 'render', '--output-dir', '_alene'], check=True, "
+         "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)",
 }
 # Each step reports its own peak memory (kB) as its last line on stderr. VmHWM is the peak of
 # the step's own memory map; ru_maxrss of a forked child would start at the size of the parent
@@ -98,15 +105,54 @@ def make_project(scale: int, dest: Path) -> Path:
 
 
 def run_step(project: Path, step: str) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of one step in a fresh Python process."""
+    """Wall seconds and peak memory (MB) of one step in a fresh Python process: the largest single
+    process, or for the Quarto steps the sum over the whole process tree, sampled."""
     code = f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); {STEP_CODE[step]}; {PEAK}"
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code], cwd=project, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, env={**PANDOC_RUNTIME, **os.environ})
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=project, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env={**PANDOC_RUNTIME, **os.environ})
+    tree_peak = 0
+    while proc.poll() is None:
+        tree_peak = max(tree_peak, _tree_rss(proc.pid))
+        time.sleep(0.2)
+    stderr = proc.stderr.read()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"step {step} failed in {project}: {proc.stderr[-2000:]}")
-    return wall, int(proc.stderr.split()[-1]) / 1024
+        raise SystemExit(f"step {step} failed in {project}: {stderr[-2000:]}")
+    return wall, max(int(stderr.split()[-1]), tree_peak) / 1024
+
+
+def _tree_rss(pid: int) -> int:
+    """kB resident in `pid` and every process under it now (Linux; 0 elsewhere)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")), 0)
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
+
+
+def _quarto_alone(project: Path, run: int) -> None:
+    """The twin Quarto renders alone: the generated blocks in place, no pre- or post-render step."""
+    import yaml
+
+    subprocess.run([sys.executable, "scripts/generer.py"], cwd=project, check=True, stdout=subprocess.DEVNULL)
+    settings = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    for key in ("pre-render", "post-render"):
+        settings["project"].pop(key, None)
+    twin = project.parent / f"{project.name}-alene"
+    shutil.rmtree(twin, ignore_errors=True)
+    shutil.copytree(project, twin)
+    (twin / "_quarto.yml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    _TWINS[project] = twin
+
+
+_TWINS: dict[Path, Path] = {}
 
 
 def _from_scratch(project: Path, run: int) -> None:
@@ -127,13 +173,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--steps", nargs="+", default=list("abcde"), help="of the steps a–e, these")
     args = parser.parse_args()
     # (step code, label, what to do before each run)
     steps = [("a", "laste og validere data", None), ("b", "bygg fra scratch", _from_scratch),
              ("b", "bygg uendret (cache)", None), ("b", "bygg, endret oppdrag.xlsx", _edit_assignments),
              ("c", "pandoc docx+html", None)]
     if shutil.which("quarto"):
-        steps.append(("d", "quarto render (3 formater)", None))
+        steps += [("d", "rapport bygg (3 formater)", None), ("e", "quarto alene (3 formater)", _quarto_alone)]
+    steps = [step for step in steps if step[0] in args.steps]
     print(f"{'skala':>5}  {'steg':<28} {'median s':>9} {'maks MB':>8}  (median av {args.runs} kjøringer)")
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales:
@@ -143,7 +191,7 @@ def main() -> None:
                 for run in range(args.runs):
                     if prepare:
                         prepare(project, run)
-                    wall, peak = run_step(project, step)
+                    wall, peak = run_step(_TWINS.get(project, project) if step == "e" else project, step)
                     times.append(wall)
                     peaks.append(peak)
                 print(f"{scale:>4}×  {label:<28} {statistics.median(times):>9.2f} {max(peaks):>8.0f}", flush=True)

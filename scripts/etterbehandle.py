@@ -10,7 +10,7 @@ try:
     from report.build import GENERATED
     from report.content.tallgrunnlag import file_name
     from report.data.config import load_config
-    from report.publish.documents import build_stamp, rename_documents
+    from report.publish.documents import SUFFIXES, build_stamp, document_name, rename_documents
     from report.publish.docx.finalize import FinalizeError, finalize_docx
     from report.publish.html.furniture import finish_site
     from report.publish.html.vedlegg import number_appendices
@@ -42,6 +42,9 @@ print(f"La tallgrunnlaget ved siden av rapporten: {workbook}")
 # numbers in Quarto's navigation, then the furniture (which reads the numbers the page shows).
 if any(line.endswith(".html") for line in written):
     number_appendices(output_dir)
-    pages = finish_site(output_dir, workbook, renamed, stamp, draft)
+    # the PDF and the Word file may be made by another Quarto (report/publish/formats.py): the
+    # pages link to them by the names they are given
+    links = {suffix: document_name(config.year, suffix) for suffix in SUFFIXES}
+    pages = finish_site(output_dir, workbook, links, stamp, draft)
     print(f"Ferdigstilte {pages} nettsider: vedleggene nummerert, landemerker og lenker på bokmål, "
           f"tabeller som rulles for seg, {workbook} under «Last ned»" + (", merket som utkast." if draft else "."))

@@ -46,7 +46,7 @@ GRAPH = {_module(p): _imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
 
 def test_report_shows_the_stages_in_its_folders():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "build.py", "check.py", "cli.py"]
+    assert top == ["__init__.py", "__main__.py", "build.py", "check.py", "cli.py", "preview.py"]
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(MAY_IMPORT)
 
 

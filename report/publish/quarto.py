@@ -21,9 +21,10 @@ from pathlib import Path
 
 from report.content.chapters import check_chapters
 from report.content.published import BOOK, PREVIOUS_RECORD, RECORD
-from report.data.config import FINAL_ENV
+from report.data.config import FINAL_ENV, quarto_settings
 from report.data.files import Locked, locked
 from report.data.problems import print_problems
+from report.publish import formats
 from report.publish.complete import missing_chapters
 from report.publish.quarto_log import QuartoLog
 
@@ -92,14 +93,16 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     staging = root / STAGING
     before = _beside_sources(root)
     shutil.rmtree(staging, ignore_errors=True)
-    print("Lager rapporten med Quarto (HTML, PDF og Word). Fremdriften vises under.", flush=True)
+    print("Lager rapporten med Quarto: HTML, PDF og Word samtidig. Fremdriften vises under.", flush=True)
     log = QuartoLog(details)
     try:
-        returncode = _run(quarto, root, env, log)
+        returncode = _run(quarto, root, env, log, staging)
     except Stopped:
         _clean_up(root, before)
         print(f"\nByggingen ble stoppet før den var ferdig.{kept} Ingen filer er latt igjen.", file=sys.stderr)
         return 130
+    finally:
+        formats.clean(root)
     if returncode != 0:
         _clean_up(root, before)
         log.print_failure()
@@ -130,29 +133,61 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     return 0
 
 
-def _run(quarto: str, root: Path, env: dict, log: QuartoLog) -> int:
-    """Quarto in its own process group, its output through `log`. Ctrl-C or SIGTERM stops
-    Quarto and everything it started, and raises Stopped."""
-    process = subprocess.Popen([quarto, "render", "--output-dir", STAGING], cwd=root, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-                               errors="replace", start_new_session=os.name != "nt")
-
+def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> int:
+    """The pre-render step once, then a Quarto per format, side by side (report/publish/formats.py),
+    each in its own process group; their outputs put together in `staging`. Quarto's lines go
+    through `log` (a failed format's, for the message), each shown with its format. Ctrl-C or
+    SIGTERM stops every Quarto and everything they started, and raises Stopped."""
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     old = signal.signal(signal.SIGTERM, stop)
+    runs: list[formats.Run] = []
+    pre = None
     try:
-        for line in process.stdout:
-            log.add(line)
-        return process.wait()
+        script = _pre_render(root)
+        if script:
+            pre = start_process([sys.executable, *script], root, env)
+            for line in pre.stdout:
+                log.add(line)
+            if pre.wait() != 0:
+                return pre.returncode
+        runs = formats.start(quarto, formats.copies(root), env, log.details, start_process)
+        formats.wait(runs)
     except KeyboardInterrupt:
-        _stop(process)
+        if pre is not None:
+            stop_process(pre)
+        formats.stop(runs, stop_process)
         raise Stopped from None
     finally:
         signal.signal(signal.SIGTERM, old)
+    failed = [run for run in runs if run.returncode != 0]  # None: not started after one failed
+    for run in runs:
+        log.warnings += run.log.warnings
+    if failed:
+        log.lines += [f"[{run.name}] {line}" for run in failed for line in run.log.lines]
+        return failed[0].returncode
+    formats.merge(runs, staging)
+    formats.keep_beside_sources(runs, root)
+    return 0
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _pre_render(root: Path) -> list[str]:
+    """The pre-render script _quarto.yml names (Quarto would run it with QUARTO_PYTHON)."""
+    project = (quarto_settings(root).get("project") or {})
+    script = project.get("pre-render") or []
+    return [script] if isinstance(script, str) else list(script)[:1]
+
+
+def start_process(args: list[str], cwd: Path, env: dict, nice: int = 0) -> subprocess.Popen:
+    """A process in its own group (so it can be stopped with all it starts), at a lower priority
+    by `nice` where the system has one."""
+    lower = (lambda: os.nice(nice)) if nice and hasattr(os, "nice") else None
+    return subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            encoding="utf-8", errors="replace", start_new_session=os.name != "nt", preexec_fn=lower)
+
+
+def stop_process(process: subprocess.Popen) -> None:
     """Stop Quarto and everything it started, and wait until all of it is gone (Quarto may still
     write a file while it handles the signal)."""
     if os.name == "nt":  # no process groups: Ctrl-C reached Quarto too

@@ -65,6 +65,13 @@ def test_bygg_makes_all_three_formats_without_warnings(rendered):
     assert _one(project, "*.pdf").name == "NHSP-statusrapport-2022.pdf"
     assert _one(project, "*.docx").name == "NHSP-statusrapport-2022.docx"
     assert not (project / ".bok-ny").exists(), "the staging folder is gone after a build"
+    # the three formats at once, each in its own copy of the sources (gone after the build), the
+    # progress shown per format, the pre-render step once
+    assert not (project / ".bygg").exists()
+    lines = output.splitlines()
+    for name in ("PDF", "Word", "HTML"):
+        assert f"[{name}] [20/20] chapters/vedlegg-7-enkeltoppdrag.qmd" in lines, name
+    assert sum(line.startswith("Generert ") for line in lines) == 1
 
 
 def _pdf_pages(project):

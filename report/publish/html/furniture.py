@@ -30,7 +30,8 @@ def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, 
                 stamp: str = "", draft: bool = False) -> str:
     """The page with its furniture finished; a page already finished comes back unchanged.
     `workbook_href`: the numbers workbook, relative to the page, for the «Last ned» menu;
-    `renamed`: downloads given a shorter name (Quarto's file name → the new one); `stamp`: the
+    `renamed`: downloads given a shorter name (Quarto's file name, or a suffix such as ".pdf" for
+    every file of that kind → the new name); `stamp`: the
     build's (in a <meta>), and over the content in a banner when it is a `draft`."""
     elements = parse(page)
     unwrapped = [e for e in elements if e.tag == "table" and e.end is not None
@@ -130,9 +131,9 @@ def _downloads(page: str, elements: list[Element], menu: Element, workbook_href:
     edits = []
     for item, href in zip(items, hrefs):
         folder, _, name = href.rpartition("/")
-        if name in renamed:
-            edits.append((item.start, item.inner, start_tag(item, href=f"{folder}/{renamed[name]}" if folder
-                                                             else renamed[name])))
+        new = renamed.get(name) or renamed.get(Path(name).suffix)  # by its old name, or by its kind
+        if new and new != name:
+            edits.append((item.start, item.inner, start_tag(item, href=f"{folder}/{new}" if folder else new)))
         icon = next((e for e in elements if e.tag == "i" and e.within(item)), None)
         if href.endswith(".docx") and icon is not None and text_of(page, item) != _WORD_LABEL:
             edits.append((icon.end, item.close, f"\n            {_WORD_LABEL}\n            "))

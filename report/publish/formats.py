@@ -1,0 +1,157 @@
+"""The formats rendered side by side. Quarto renders a book's formats one after another; here
+each format gets its own copy of the sources (`.bygg/FORMAT/`, hidden from Quarto's view of
+the project) and its own Quarto, the web pages in one lane and the PDF and the Word file in
+another, and the outputs are put together as one `_bok/`. The pre-render step has already run
+once (the copies' `_quarto.yml` leaves it out); each Quarto runs the post-render step on its own
+format. Progress is shown per format.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from report.data.config import QUARTO_FILE
+from report.publish.quarto_log import QuartoLog
+
+WORK = ".bygg"  # root/.bygg/FORMAT/: a format's copy of the sources
+OUT = "_ut"  # each copy's output folder
+# shown name → Quarto's format (as in _quarto.yml)
+FORMATS = {"PDF": "nhsp-typst", "Word": "docx", "HTML": "html"}
+# The web pages take longest (a Pandoc run and a page to finish per chapter): they get the
+# machine first, and the PDF and the Word file share what is left (a lower priority, `nice`).
+LONGEST = "HTML"
+NICE = 10
+# what a copy holds besides the chapters: what Quarto and the post-render step read
+_FILES = ("index.qmd", "rapport.toml", "nhsp.scss", "_variables.yml")
+_FOLDERS = ("chapters", "_extensions", "figures", "scripts", "_generert")
+_PRINT = threading.Lock()
+
+
+@dataclass
+class Run:
+    name: str
+    folder: Path
+    log: QuartoLog
+    process: subprocess.Popen | None = None
+    returncode: int | None = None
+    reader: threading.Thread | None = field(default=None, repr=False)  # the lane it runs in
+    stopped: threading.Event = field(default_factory=threading.Event, repr=False)  # the build's, shared
+
+
+class _Prefixed:
+    """A stream that starts each line with the format's name, one writer at a time."""
+
+    def __init__(self, prefix: str, out):
+        self.prefix, self.out = prefix, out
+
+    def write(self, text: str) -> None:
+        with _PRINT:
+            for line in text.splitlines(keepends=True):
+                self.out.write(line if line == "\n" else f"{self.prefix}{line}")
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def copies(root: Path) -> dict[str, Path]:
+    """A fresh copy of the sources for each format, its `_quarto.yml` without the pre-render step."""
+    work = root / WORK
+    shutil.rmtree(work, ignore_errors=True)
+    return {name: copy_sources(root, work / name.lower(), ("pre-render",)) for name in FORMATS}
+
+
+def copy_sources(root: Path, folder: Path, leave_out: tuple[str, ...]) -> Path:
+    """What Quarto renders the book from, copied to `folder`; its `_quarto.yml` without the
+    project steps in `leave_out` ("pre-render", "post-render")."""
+    settings = yaml.safe_load((root / QUARTO_FILE).read_text(encoding="utf-8"))
+    for step in leave_out:
+        settings.get("project", {}).pop(step, None)
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in _FILES:
+        if (root / file).is_file():
+            shutil.copy2(root / file, folder / file)
+    for sub in _FOLDERS:
+        if (root / sub).is_dir():
+            shutil.copytree(root / sub, folder / sub, ignore=shutil.ignore_patterns(".*", "~$*"), dirs_exist_ok=True)
+    (folder / QUARTO_FILE).write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def start(quarto: str, folders: dict[str, Path], env: dict, details: bool, popen) -> list[Run]:
+    """Start the formats in two lanes: the web pages in one, the PDF and then the Word file in the
+    other (three Quartos at once would take half again the memory for little more speed on a
+    two-core machine). `popen(args, folder, env, niceness)` also sets up a process group."""
+    stopped = threading.Event()
+    runs = [Run(name, folder, QuartoLog(details, out=_Prefixed(f"[{name}] ", sys.stdout)), stopped=stopped)
+            for name, folder in folders.items()]
+    lanes = [[r for r in runs if r.name == LONGEST], [r for r in runs if r.name != LONGEST]]
+    for lane in lanes:
+        thread = threading.Thread(target=_lane, args=(lane, quarto, env, popen), daemon=True)
+        thread.start()
+        for run in lane:
+            run.reader = thread
+    return runs
+
+
+def _lane(runs: list[Run], quarto: str, env: dict, popen) -> None:
+    """The runs one after another, until one fails or the build is stopped."""
+    for run in runs:
+        with _PRINT:
+            if run.stopped.is_set():
+                return
+            run.process = popen([quarto, "render", "--to", FORMATS[run.name], "--output-dir", OUT], run.folder,
+                                env, 0 if run.name == LONGEST else NICE)
+        for line in run.process.stdout:
+            run.log.add(line)
+        run.returncode = run.process.wait()
+        if run.returncode != 0:
+            return
+
+
+def wait(runs: list[Run]) -> None:
+    for thread in {id(r.reader): r.reader for r in runs}.values():
+        thread.join()
+
+
+def stop(runs: list[Run], kill) -> None:
+    """No run starts after this; `kill` stops those running."""
+    with _PRINT:
+        for run in runs:
+            run.stopped.set()
+    for run in runs:
+        if run.process is not None:
+            kill(run.process)
+
+
+def merge(runs: list[Run], staging: Path) -> None:
+    """The formats' outputs as one folder: the web pages (with their own files), then the PDF,
+    the Word file and what the post-render steps put beside them."""
+    shutil.rmtree(staging, ignore_errors=True)
+    ordered = sorted(runs, key=lambda r: r.name != "HTML")
+    shutil.copytree(ordered[0].folder / OUT, staging)
+    for run in ordered[1:]:
+        for path in (run.folder / OUT).iterdir():
+            target = staging / path.name
+            if path.is_dir():
+                shutil.copytree(path, target, dirs_exist_ok=True)
+            else:
+                shutil.copy2(path, target)
+
+
+def keep_beside_sources(runs: list[Run], root: Path) -> None:
+    """What Quarto keeps beside the sources when _quarto.yml asks it to (`keep-typ`: the PDF's
+    Typst source), from the copies to the project."""
+    for run in runs:
+        for path in run.folder.glob("*.typ"):
+            shutil.copy2(path, root / path.name)
+
+
+def clean(root: Path) -> None:
+    shutil.rmtree(root / WORK, ignore_errors=True)
