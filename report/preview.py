@@ -69,11 +69,13 @@ def preview(root: Path, port: int | None, browser: bool) -> int:
         print("Quarto stoppet forhåndsvisningen.", file=sys.stderr)
         return process.returncode or 1
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while Quarto stops changes nothing
         stop_process(process)
         print("\nForhåndsvisningen er stoppet. _bok/ er som før.")
         return 0
     finally:
         signal.signal(signal.SIGTERM, old)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         shutil.rmtree(copy, ignore_errors=True)
 
 

@@ -155,12 +155,14 @@ def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> i
         runs = formats.start(quarto, formats.copies(root), env, log.details, start_process)
         formats.wait(runs)
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while Quarto stops changes nothing
         if pre is not None:
             stop_process(pre)
         formats.stop(runs, stop_process)
         raise Stopped from None
     finally:
         signal.signal(signal.SIGTERM, old)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     failed = [run for run in runs if run.returncode != 0]  # None: not started after one failed
     for run in runs:
         log.warnings += run.log.warnings
