@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def preview(root: Path, port: int | None, browser: bool) -> int:
     env = {**PANDOC_RUNTIME, **os.environ, "QUARTO_PYTHON": sys.executable}
     args = [quarto, "preview", "--render", "html", "--to", "html"] + (["--port", str(port)] if port else [])
     process = start_process(args + ([] if browser else ["--no-browser"]), copy, env)
-    os.set_blocking(process.stdout.fileno(), False)
+    threading.Thread(target=_echo, args=(process,), daemon=True).start()
     print("Forhåndsvisningen starter (nettsidene lages først). Lagre et kapittel eller et regneark, så "
           "oppdateres siden. Stopp med Ctrl-C.", flush=True)
     seen = _state(root)
@@ -58,14 +59,12 @@ def preview(root: Path, port: int | None, browser: bool) -> int:
     old = signal.signal(signal.SIGTERM, stop)
     try:
         while process.poll() is None:
-            _echo(process)
             now = _state(root)
             changed = {p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
             seen = now
             if changed:
                 _update(root, copy, changed)
             time.sleep(POLL)
-        _echo(process)
         print("Quarto stoppet forhåndsvisningen.", file=sys.stderr)
         return process.returncode or 1
     except KeyboardInterrupt:
@@ -143,11 +142,8 @@ def _values(root: Path) -> dict[str, str]:
 
 
 def _echo(process) -> None:
-    """What Quarto has printed since last time (its lines as they come, with «[Quarto]» first)."""
-    try:
-        text = process.stdout.read()
-    except (OSError, TypeError):
-        return
-    for line in _COLOUR.sub("", text or "").splitlines():
-        if line.strip():
-            print(f"[Quarto] {line.strip()}", flush=True)
+    """Quarto's lines as they come, with «[Quarto]» first (in a thread of its own)."""
+    for line in process.stdout:
+        line = _COLOUR.sub("", line).strip()
+        if line:
+            print(f"[Quarto] {line}", flush=True)
