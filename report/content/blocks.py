@@ -88,7 +88,7 @@ def overview(dataset: Dataset, year: int) -> str:
     rows = []
     for area, items in by_area(dataset.assignments_for(year)):
         rows.append([Markdown(f"**{inline(area)}**"), Markdown(""), Markdown("")])
-        rows += [[inline(a.title), inline(status_text(a)), progress(a)] for a in items]
+        rows += [[inline(a.shown_title), inline(status_text(a)), progress(a)] for a in items]
     return _render("oppdrag-oversikt.md.j2", table=pipe_table(list(map(inline, schema.OVERVIEW_COLUMNS)), rows))
 
 
@@ -101,7 +101,7 @@ def new_assignments(dataset: Dataset, year: int) -> str:
                        key=lambda a: (order.index(a.area), a.id))
         if items:
             rows.append([Markdown(f"**{inline(name)}**"), Markdown(""), Markdown("")])
-            rows += [[inline(a.title), inline(schema.AREAS[a.area]), inline(status_text(a))] for a in items]
+            rows += [[inline(a.shown_title), inline(schema.AREAS[a.area]), inline(status_text(a))] for a in items]
     if not rows:
         rows = [[inline("Ingen nye oppdrag"), Markdown(EMPTY), Markdown(EMPTY)]]
     return _render("oppdrag-oversikt.md.j2",

@@ -135,7 +135,7 @@ def _overview_sheet(dataset: Dataset, year: int) -> Sheet:
     columns = [Column("Område"), Column("ID"), Column("Oppdrag"), Column("Type"),
                Column("Status", fills=palette.STATUS_FILLS), Column("Frist", DATE_FORMAT),
                Column("Fremdrift", fills=palette.COLOUR_FILLS), Column("Trend"), Column("Ansvarlig")]
-    rows = [[area, a.id, a.title, a.type, a.status, a.deadline, a.colour, a.trend, a.responsible]
+    rows = [[area, a.id, a.shown_title, a.type, a.status, a.deadline, a.colour, a.trend, a.responsible]
             for area, items in by_area(dataset.assignments_for(year)) for a in items]
     return Sheet("Oppdrag", f"Oversikt over oppdragene {year}", notes, columns, rows)
 
@@ -162,7 +162,7 @@ def _appendix7_sheet(dataset: Dataset, year: int) -> Sheet:
              f"Én rad per oppdrag i {year} (og én per delleveranse), med tekstene fra tabellene i vedlegg 7."]
     columns = [Column("ID"), Column("Oppdrag"), Column("Område")]
     columns += [Column(h, DATE_FORMAT if f == "estimated_completion" else None) for h, f in schema.APPENDIX7_TEXTS]
-    rows = [[a.id, a.title, area, *(getattr(d, f) for _, f in schema.APPENDIX7_TEXTS)]
+    rows = [[a.id, a.shown_title, area, *(getattr(d, f) for _, f in schema.APPENDIX7_TEXTS)]
             for area, items in by_area(dataset.assignments_for(year)) for a in items for d in dataset.deliveries(a)]
     return Sheet("Vedlegg 7", f"Rapportering på enkeltoppdrag {year} (vedlegg 7)", notes, columns, rows)
 

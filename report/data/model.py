@@ -32,8 +32,14 @@ class Assignment:
     uncertainty: str = ""
     dependencies: str = ""
     part: str = ""  # Delleveranse: one of several rows of one assignment and year
+    reference: str = ""  # the ministry's, e.g. TB2022-44
     overall_status: str = ""
     row: int = 0  # worksheet row, for messages
+
+    @property
+    def shown_title(self) -> str:
+        """The title as readers see it: with the ministry's reference after it, when there is one."""
+        return f"{self.title} ({self.reference})" if self.reference else self.title
 
     @property
     def key(self) -> str:

@@ -107,6 +107,8 @@ ASSIGNMENTS = Sheet(
         _c("Delleveranse", "part", Kind.TEXT, False, "Navnet på en delleveranse, når et stort oppdrag rapporterer flere leveranser: "
            "én rad per delleveranse med samme ID og år (tom: raden gjelder hele oppdraget). Oversikten og tellingene "
            "bruker raden uten delleveranse, ellers den første.", added=True),
+        _c("Referanse", "reference", Kind.TEXT, False, "Departementets referanse til oppdraget, f.eks. TB2022-44 "
+           "(valgfritt). Står i parentes etter tittelen i rapporten.", added=True),
         _c("Overordnet status", "overall_status", Kind.TEXT, False, "Hvor arbeidet står samlet sett, i ett eller flere avsnitt "
            "(valgfritt). Står i vedlegg 7 som en rad over hele tabellens bredde, med fargen og trenden.", added=True),
     ),

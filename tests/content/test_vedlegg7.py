@@ -9,7 +9,7 @@ from helpers.project import ROOT
 
 from report.check import summary
 from report.content.abbreviations import unexplained
-from report.content.blocks import appendix7, overview
+from report.content.blocks import activities, appendix7, overview
 from report.content.changes import assignment_changes
 from report.data import schema
 from report.data.load import load_dataset
@@ -135,3 +135,12 @@ def test_the_sample_has_an_assignment_with_deliveries_and_an_overall_status():
     assert len({a.id for a in parts}) == 1 and len(parts) == 3
     text = appendix7(ds, 2022)
     assert text.count("**Overordnet status.**") == sum(bool(a.overall_status) for a in ds.rows_for(2022)) >= 1
+
+
+def test_the_ministrys_reference_follows_the_title_where_readers_see_it():
+    with_ref = _assignment(reference="TB2022-44", status_text="Tekst.")
+    ds = Dataset(assignments=[with_ref, _assignment(id="SAM-09", title="Annet oppdrag", area="samhandling")])
+    assert list(_tables(appendix7(ds, 2022))) == ["Annet oppdrag", "Digi\\-Hjem \\(TB2022\\-44\\)"]
+    assert "| Digi\\-Hjem \\(TB2022\\-44\\) |" in overview(ds, 2022)
+    assert "### Digi\\-Hjem \\(TB2022\\-44\\) {.unnumbered .unlisted}" in activities(ds, 2022, "teknologi")
+    assert "TEK-09" not in appendix7(ds, 2022) + overview(ds, 2022)  # the internal ID is ours, not the reader's
