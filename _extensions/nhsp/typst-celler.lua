@@ -1,7 +1,11 @@
--- Text in a table cell that starts a line with Typst markup («2. kvartal 2023», «- », «= Tittel»)
--- stays text in the PDF. Pandoc's Typst writer escapes it at the start of a paragraph but not in
--- a cell, where it became a numbered list, a bullet or a heading. No Quarto API: tests run it
--- with Pandoc alone (tests/publish/test_typst_cells.py).
+-- Table cells in the PDF:
+-- * text that starts a line with Typst markup («2. kvartal 2023», «- », «= Tittel») stays text.
+--   Pandoc's Typst writer escapes it at the start of a paragraph but not in a cell, where it
+--   became a numbered list, a bullet or a heading;
+-- * a row that surely fits on a page is never split across two (it moves whole to the next page):
+--   its cells' text is measured against the column widths, conservatively (portrait line length,
+--   landscape page height). A longer row may still split: kept whole it would run off the page.
+-- No Quarto API: tests run it with Pandoc alone (tests/publish/test_typst_cells.py).
 if FORMAT ~= "typst" then
   return {}
 end
@@ -22,6 +26,42 @@ local function escape_line_starts(inlines)
   return inlines
 end
 
+-- Characters per line at the full text width, and lines a row may have and still surely fit
+-- (8.5 pt type: about 119 characters on a portrait line; a landscape page holds some 42 lines
+-- of table text, and a row of up to 60 % of that is kept whole).
+local LINE = 119
+local WHOLE = 25
+
+local function lines(cell, width)
+  local per_line = math.max(8, math.floor(LINE * width))
+  local count = 0
+  for _, block in ipairs(cell.contents) do
+    local text = pandoc.utils.stringify(block)
+    local items = block.t == "BulletList" and #block.content or 1
+    count = count + math.max(items, math.ceil(#text / per_line)) + 1
+  end
+  return count
+end
+
+local function keep_whole(row, widths)
+  local column, tallest = 1, 0
+  for _, cell in ipairs(row.cells) do
+    local width = 0
+    for i = column, column + cell.col_span - 1 do
+      width = width + (widths[i] or 0)
+    end
+    column = column + cell.col_span
+    tallest = math.max(tallest, lines(cell, width))
+  end
+  if tallest > WHOLE then
+    return
+  end
+  for _, cell in ipairs(row.cells) do
+    cell.contents:insert(1, pandoc.RawBlock("typst", "#block(breakable: false)["))
+    cell.contents:insert(pandoc.RawBlock("typst", "]"))
+  end
+end
+
 local function escape_block(b)
   b.content = escape_line_starts(b.content)
   return b
@@ -30,7 +70,17 @@ end
 return {
   {
     Table = function(tbl)
-      return tbl:walk({ Plain = escape_block, Para = escape_block })
+      tbl = tbl:walk({ Plain = escape_block, Para = escape_block })
+      local widths = {}
+      for i, spec in ipairs(tbl.colspecs) do
+        widths[i] = type(spec[2]) == "number" and spec[2] or 1 / #tbl.colspecs
+      end
+      for _, body in ipairs(tbl.bodies) do
+        for _, row in ipairs(body.body) do
+          keep_whole(row, widths)
+        end
+      end
+      return tbl
     end,
   },
 }
