@@ -28,9 +28,10 @@ FORMATS = {"PDF": "nhsp-typst", "Word": "docx", "HTML": "html"}
 # machine first, and the PDF and the Word file share what is left (a lower priority, `nice`).
 LONGEST = "HTML"
 NICE = 10
-# what a copy holds besides the chapters: what Quarto and the post-render step read
-_FILES = ("index.qmd", "rapport.toml", "nhsp.scss", "_variables.yml")
-_FOLDERS = ("chapters", "_extensions", "figures", "scripts", "_generert")
+# What a copy leaves out of the project folder: the output, the data (the pre-render step has
+# run), the writers' rounds, the tool's code and tests, and anything hidden (git, caches, the
+# copies themselves). Everything else goes along, wherever the book's chapters and pictures are.
+_LEFT_OUT = {"_bok", "data", "innspill", "utgivelser", "report", "tests", "node_modules"}
 _PRINT = threading.Lock()
 
 
@@ -74,12 +75,14 @@ def copy_sources(root: Path, folder: Path, leave_out: tuple[str, ...]) -> Path:
     for step in leave_out:
         settings.get("project", {}).pop(step, None)
     folder.mkdir(parents=True, exist_ok=True)
-    for file in _FILES:
-        if (root / file).is_file():
-            shutil.copy2(root / file, folder / file)
-    for sub in _FOLDERS:
-        if (root / sub).is_dir():
-            shutil.copytree(root / sub, folder / sub, ignore=shutil.ignore_patterns(".*", "~$*"), dirs_exist_ok=True)
+    for path in root.iterdir():
+        if path.name.startswith((".", "~$")) or path.name in _LEFT_OUT or path.name.endswith(".egg-info"):
+            continue
+        if path.is_dir():
+            shutil.copytree(path, folder / path.name, ignore=shutil.ignore_patterns(".*", "~$*", "__pycache__"),
+                            dirs_exist_ok=True)
+        elif path.is_file():
+            shutil.copy2(path, folder / path.name)
     (folder / QUARTO_FILE).write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
 
