@@ -154,3 +154,29 @@ def test_a_figure_is_never_parted_from_its_note_and_caption(tmp_path):
         where = {mark: next(n for n, p in enumerate(pages) if mark in p)
                  for mark in (f"Topp {i}", f"Kilde: NPR {i}", f"Figurtekst {i}")}
         assert len(set(where.values())) == 1, where
+
+
+@needs("pdftotext")
+def test_a_short_table_is_never_parted_from_its_caption(tmp_path):
+    """At 600 words of text before it, a 12-row table starts at the first page's foot: its caption
+    and first rows went there and the rest to the next page. Kept whole, it all moves."""
+    body = r"""
+#show: nhsp-bok.with(title: [Statusrapport], author: "Helsedirektoratet")
+= Oppdrag
+#lorem(600)
+
+#figure([
+#table(columns: (50%, 50%), align: (left, left), table.header([Oppdrag], [Status]), table.hline(),
+  ..range(12).map(i => ([Kort rad #i], [Tekst])).flatten())
+], caption: figure.caption(position: top, [Kort tabell]), kind: "quarto-float-tbl", supplement: "Tabell")
+"""
+    (tmp_path / "_variables.yml").write_text('{"aar": "2022", "dato": "19. oktober 2022"}', encoding="utf-8")
+    source = "\n".join((EXTENSION / name).read_text(encoding="utf-8") for name in ("numbering.typ", "typst-template.typ"))
+    (tmp_path / "bok.typ").write_text(source + body, encoding="utf-8")
+    typst.compile(str(tmp_path / "bok.typ"), output=str(tmp_path / "bok.pdf"), root=str(tmp_path))
+    text = subprocess.run(["pdftotext", str(tmp_path / "bok.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    page = [next(i for i, p in enumerate(pages) if s in p) for s in ("Kort tabell", "Kort rad 0", "Kort rad 11")]
+    assert len(set(page)) == 1, f"caption and rows on pages {page}"
+    assert "Lorem ipsum" in pages[page[0] - 1], "the table moved to the page after the text"
+
