@@ -254,6 +254,11 @@ def test_rows_never_split_and_a_figure_keeps_its_note_and_caption(docx_path):
     data = [t for t in _tables(body) if _is_header_row(t.find(qn("w:tr")))]
     assert data and all(row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
                         for t in data for row in t.findall(qn("w:tr")))
+    for table in data:  # each row keeps with the next: a table that fits on a page stays whole
+        rows = table.findall(qn("w:tr"))
+        keeps = [all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in row.iter(qn("w:p")))
+                 for row in rows]
+        assert keeps[:-1] == [True] * (len(rows) - 1)
     frames = [t for t in _tables(body) if len(t.findall(qn("w:tr"))) == 1 and any(True for _ in t.iter(qn("w:drawing")))]
     assert frames
     for frame in frames:

@@ -1,6 +1,7 @@
-"""Where the Word file may break a page: never inside a table row, never between a figure and its
-note and caption, never between a table's caption and its first rows (headings keep with what
-follows by their style). A row taller than a page is the one thing Word breaks all the same."""
+"""Where the Word file may break a page: never inside a table row, never inside a table that fits
+on a page, never between a figure and its note and caption, never between a table's caption and
+its first rows (headings keep with what follows by their style). A row or a table taller than a
+page is what Word breaks all the same."""
 
 from __future__ import annotations
 
@@ -17,8 +18,14 @@ CAPTIONS = ("TableCaption", "ImageCaption")
 
 def keep_together(body, data_tables: list) -> None:
     for table in data_tables:
-        for row in table.findall(qn("w:tr")):
+        rows = table.findall(qn("w:tr"))
+        for row in rows:
             _set(row, "w:trPr", "w:cantSplit", _TRPR_ORDER)
+        # every row keeps with the next, so a table that fits on a page moves there whole (Word
+        # breaks a longer one all the same), as in the PDF
+        for row in rows[:-1]:
+            for paragraph in row.iter(qn("w:p")):
+                _set(paragraph, "w:pPr", "w:keepNext", PPR_ORDER)
     for table in body.iter(qn("w:tbl")):
         rows = table.findall(qn("w:tr"))
         if len(rows) == 1 and any(True for _ in rows[0].iter(qn("w:drawing"))):  # a figure's frame
