@@ -22,7 +22,7 @@ from report.content.chapters import check_chapters
 from report.content.figures import cached_indicator_figures
 from report.content.published import RECORD, checksum, record
 from report.content.references import check_references, find_references
-from report.content.variables import variables as make_variables
+from report.content.variables import FILE as VARIABLES, variables as make_variables
 from report.data import schema
 from report.data.cache import FOLDER as CACHE, WorkbookCache
 from report.data.config import Config, check_config, final_build, load_config
@@ -34,7 +34,6 @@ from report.data.problems import DataError, Problem
 from report.publish.docx.reference import write_reference_doc
 
 GENERATED = "_generert"
-VARIABLES = "_variables.yml"
 LOGOS = ("logo.svg", "logo.png")  # in figures/, for the PDF's cover
 BLOCK_KEYS = "blokker.json"  # in the cache folder: the key each block was made from
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -66,7 +65,8 @@ def build(root: Path) -> BuildResult:
     # which build a reader has: when it was made, and from what (report/workflow/comments.py reads it)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # a reproducible build's time, as for the Word file's dates
     when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now()
-    stamp = f"{when:%d.%m.%Y %H:%M} · {checksum(root, config)}"
+    digest = checksum(root, config)
+    stamp = f"{when:%d.%m.%Y %H:%M} · {digest}"
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config, stamp, final)
     variables = make_variables(dataset, config)
     variables.update(stempel=stamp, utkast=not final)  # the PDF's pages and cover, the Word file, the web
@@ -102,7 +102,7 @@ def build(root: Path) -> BuildResult:
             cache.save(tmp / CACHE)
             (tmp / CACHE / BLOCK_KEYS).write_text(json.dumps(block_keys, sort_keys=True), encoding="utf-8")
             # every number the chapters and tables publish, with where; `rapport bygg` puts it in _bok/
-            numbers = {**record(root, dataset, config, variables, references), "stamp": stamp}
+            numbers = {**record(root, dataset, config, variables, references), "checksum": digest, "stamp": stamp}
             (tmp / RECORD).write_text(json.dumps(numbers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             # JSON is YAML: Quarto reads it as is, and no YAML writer is needed.
             (tmp / VARIABLES).write_text(

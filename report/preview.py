@@ -22,11 +22,12 @@ import threading
 import time
 from pathlib import Path
 
-from report.build import GENERATED, VARIABLES, build
+from report.build import GENERATED, build
 from report.content.references import find_references, flatten
+from report.content.variables import FILE as VARIABLES
 from report.data.problems import DataError, print_problems
 from report.publish import formats
-from report.publish.quarto import INSTALL_HELP, PANDOC_RUNTIME, find_quarto, start_process, stop_process
+from report.publish.quarto import INSTALL_HELP, find_quarto, quarto_env, start_process, stop_process
 
 FOLDER = ".forhandsvisning"
 POLL = 0.3  # seconds between looks at the files
@@ -45,7 +46,7 @@ def preview(root: Path, port: int | None, browser: bool) -> int:
         print_problems(e.problems.errors)
         return 1
     copy = formats.copy_sources(root, root / FOLDER, ("pre-render", "post-render"))
-    env = {**PANDOC_RUNTIME, **os.environ, "QUARTO_PYTHON": sys.executable}
+    env = quarto_env()
     args = [quarto, "preview", "--render", "html", "--to", "html"] + (["--port", str(port)] if port else [])
     process = start_process(args + ([] if browser else ["--no-browser"]), copy, env)
     threading.Thread(target=_echo, args=(process,), daemon=True).start()

@@ -146,8 +146,7 @@ def record(root: Path, dataset: Dataset, config: Config, variables: dict,
                 add(f"figur:{ind.id}:{v.period.label}" + ("" if land else f":{geo}"),
                     f"{ind.name} ({ind.id}), {format_period(v.period)}" + ("" if land else f", {geo}"),
                     format_value(v.value, ind.decimals, ind.unit), blocks.get(block, []), ind.id, raw=v.value)
-    return {"year": config.year, "checksum": checksum(root, config), "numbers": sorted(numbers.values(),
-                                                                                     key=lambda e: e["key"])}
+    return {"year": config.year, "numbers": sorted(numbers.values(), key=lambda e: e["key"])}
 
 
 def _variable_label(name: str, dataset: Dataset) -> tuple[str, str]:

@@ -23,6 +23,8 @@ from report.data.model import Assignment, Dataset, Indicator
 
 # Per indicator, every key is always there; a value the data lacks is EMPTY (see INDICATOR_KEYS
 # in the README). Regional keys describe the latest period below the national level.
+FILE = "_variables.yml"  # where the build writes them (JSON, which is YAML) for Quarto's `var`
+
 INDICATOR_KEYS = (
     "navn", "siste", "siste_tall", "periode", "forrige", "forrige_periode", "endring", "endring_prosent", "retning",
     "vurdering", "maal", "maal_naadd", "regioner_periode", "hoyest", "hoyest_navn", "lavest", "lavest_navn",

@@ -9,6 +9,8 @@ import json
 import os
 from pathlib import Path
 
+from report.content.variables import FILE as VARIABLES
+
 SUFFIXES = (".pdf", ".docx")
 
 
@@ -31,9 +33,9 @@ def rename_documents(folder: Path, names: list[str], year: int) -> dict[str, str
 
 def build_stamp(root: Path) -> tuple[str, bool]:
     """(this build's stamp, whether it is a draft), as the pre-render step wrote them among the
-    variables (report/build.py: VARIABLES, JSON); ("", False) where they are not."""
+    variables (JSON); ("", False) where they are not."""
     try:
-        variables = json.loads((Path(root) / "_variables.yml").read_text(encoding="utf-8"))
+        variables = json.loads((Path(root) / VARIABLES).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "", False
     return str(variables.get("stempel") or ""), bool(variables.get("utkast"))

@@ -42,7 +42,7 @@ class Run:
     log: QuartoLog
     process: subprocess.Popen | None = None
     returncode: int | None = None
-    reader: threading.Thread | None = field(default=None, repr=False)  # the lane it runs in
+    lane: threading.Thread | None = field(default=None, repr=False)  # the thread it runs in, with the others of its lane
     stopped: threading.Event = field(default_factory=threading.Event, repr=False)  # the build's, shared
 
 
@@ -99,7 +99,7 @@ def start(quarto: str, folders: dict[str, Path], env: dict, details: bool, popen
         thread = threading.Thread(target=_lane, args=(lane, quarto, env, popen), daemon=True)
         thread.start()
         for run in lane:
-            run.reader = thread
+            run.lane = thread
     return runs
 
 
@@ -119,7 +119,7 @@ def _lane(runs: list[Run], quarto: str, env: dict, popen) -> None:
 
 
 def wait(runs: list[Run]) -> None:
-    for thread in {id(r.reader): r.reader for r in runs}.values():
+    for thread in {id(r.lane): r.lane for r in runs}.values():
         thread.join()
 
 

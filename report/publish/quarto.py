@@ -85,11 +85,7 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     if quarto is None:
         print(INSTALL_HELP, file=sys.stderr)
         return 1
-    env = {**PANDOC_RUNTIME, **os.environ}
-    # Quarto runs the pre- and post-render scripts with this Python, where `report` is installed.
-    env["QUARTO_PYTHON"] = sys.executable
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env[FINAL_ENV] = "1" if final else ""  # a draft, with its marks, unless this is the final build
+    env = quarto_env(final)
     staging = root / STAGING
     before = _beside_sources(root)
     shutil.rmtree(staging, ignore_errors=True)
@@ -174,6 +170,16 @@ def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> i
     return 0
 
 
+def quarto_env(final: bool = False) -> dict[str, str]:
+    """The environment every Quarto the tool starts runs in."""
+    env = {**PANDOC_RUNTIME, **os.environ}
+    # Quarto runs the pre- and post-render scripts with this Python, where `report` is installed.
+    env["QUARTO_PYTHON"] = sys.executable
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env[FINAL_ENV] = "1" if final else ""  # a draft, with its marks, unless this is the final build
+    return env
+
+
 def _pre_render(root: Path) -> list[str]:
     """The pre-render script _quarto.yml names (Quarto would run it with QUARTO_PYTHON)."""
     project = (quarto_settings(root).get("project") or {})
@@ -232,15 +238,15 @@ def _clean_up(root: Path, before: set[Path]) -> None:
 
 
 def _record(root: Path, staging: Path, final: bool) -> None:
-    """The numbers this build published (made by the pre-render step), stamped, and the record of
-    the build it replaces beside them, for «rapport endringer»."""
+    """The numbers this build published (made and stamped by the pre-render step), with the time
+    it finished and whether it is final, and the record of the build it replaces beside them, for
+    «rapport endringer»."""
     made = root / GENERATED / RECORD
     if not made.is_file():
         return
     numbers = json.loads(made.read_text(encoding="utf-8"))
     now = dt.datetime.now().replace(microsecond=0)
     numbers.update(created=now.isoformat(), final=final)
-    numbers.setdefault("stamp", f"{now:%d.%m.%Y %H:%M} · {numbers.get('checksum', '')}")  # the pages' own
     (staging / RECORD).write_text(json.dumps(numbers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     previous = root / OUTPUT / RECORD
     if previous.is_file():

@@ -20,6 +20,7 @@ from report.content.chapters import book_chapters, markdown_lines
 from report.content.norsk import format_date_short
 from report.content.published import plain
 from report.content.references import chapter_text, find_references, flatten
+from report.content.variables import FILE as VARIABLES, variables as make_variables
 from report.data import schema
 from report.data.cells import column_letter
 from report.data.config import Config
@@ -79,13 +80,11 @@ class Sources:
 
     def _variables(self, dataset, config: Config) -> dict[str, str]:
         try:
-            from report.content.variables import variables as make_variables
-
             return {k: plain(v) for k, v in flatten(make_variables(dataset, config)).items()}
         except Exception:  # data with errors: the last build's values
             try:
                 return {k: plain(v) for k, v in flatten(json.loads(
-                    (self.root / "_variables.yml").read_text(encoding="utf-8"))).items()}
+                    (self.root / VARIABLES).read_text(encoding="utf-8"))).items()}
             except (OSError, ValueError):
                 return {}
 

@@ -14,6 +14,7 @@ from docx.shared import Pt, RGBColor
 from lxml import etree
 
 from report.content import palette
+from report.publish.docx.front_matter import paragraph_text
 from report.publish.docx.valid import RPR_ORDER, order
 
 STAMP_PROPERTY = "nhsp-stempel"
@@ -48,12 +49,12 @@ def mark_draft(doc, stamp: str) -> None:
     unfinished text. Run after the footers are made (finalize._page_number_footer)."""
     body = doc.element.body
     cover_date = next((p for p in body.iter(qn("w:p")) if _style(p) == "Date"), None)
-    if cover_date is not None and not _text(cover_date.getnext()).startswith(_COVER_LINE):
+    if cover_date is not None and not paragraph_text(cover_date.getnext()).startswith(_COVER_LINE):
         line = _paragraph([("Utkast", True), (f" – ikke den endelige versjonen. Laget {stamp}.", False)])
         cover_date.addnext(line)
     for section in doc.sections:
         footer = section.footer._element
-        if not any(_text(p).startswith("Utkast") for p in footer.iter(qn("w:p"))):
+        if not any(paragraph_text(p).startswith("Utkast") for p in footer.iter(qn("w:p"))):
             footer.insert(0, _paragraph([(f"Utkast {stamp}", False)], size=8))
     for run in body.iter(qn("w:r")):
         rpr = run.find(qn("w:rPr"))
@@ -84,7 +85,3 @@ def _paragraph(parts: list[tuple[str, bool]], size: float | None = None) -> Oxml
 def _style(p) -> str | None:
     style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
     return None if style is None else style.get(qn("w:val"))
-
-
-def _text(p) -> str:
-    return "" if p is None else "".join(t.text or "" for t in p.iter(qn("w:t")))

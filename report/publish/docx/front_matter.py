@@ -92,7 +92,7 @@ def add_cover_and_contents(doc, config: Config) -> None:
 def _colophon(body) -> list:
     """«Om rapporten» (the end of the foreword in the chapters) on its own page after the cover,
     as in the PDF: its heading and what follows, up to the next chapter, taken out of the body."""
-    start = next((p for p in body.iter(qn("w:p")) if _level(p) and _text(p) == COLOPHON), None)
+    start = next((p for p in body.iter(qn("w:p")) if _level(p) and paragraph_text(p) == COLOPHON), None)
     if start is None:
         return []
     moved = [start]
@@ -112,7 +112,10 @@ def _level(paragraph) -> int | None:
     return None
 
 
-def _text(paragraph) -> str:
+def paragraph_text(paragraph) -> str:
+    """The paragraph's text, without the spaces at its ends; "" for none."""
+    if paragraph is None:
+        return ""
     return "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
 
 
@@ -125,7 +128,7 @@ def headings(body) -> list[tuple[int, str, str]]:
             ppr = paragraph.find(qn("w:pPr"))
             ppr.addnext(_el("w:bookmarkStart", **{"w:id": str(_FIRST_ID + number), "w:name": name}))
             paragraph.append(_el("w:bookmarkEnd", **{"w:id": str(_FIRST_ID + number)}))
-        found.append((_level(paragraph), _text(paragraph), name))
+        found.append((_level(paragraph), paragraph_text(paragraph), name))
     return found
 
 

@@ -18,7 +18,7 @@ from report.publish.html.elements import Element, start_tag, text_of
 COLUMNS = 5  # a table with this many columns or more is wide
 CARD_COLUMNS = 3  # on a phone, a table with this many columns or more shows its rows as cards
 SOFT_HYPHEN = "\u00ad"
-_LONG_WORD = re.compile(rf"[^\W\d_]{{8,}}")  # letters only: never numbers, IDs or addresses
+_LONG_WORD = re.compile(r"[^\W\d_]{8,}")  # letters only: never numbers, IDs or addresses
 _PIECES = re.compile(r"<[^>]*>|(?P<text>[^<]+)")  # a tag, or the text between two
 PAGE_WIDE = "column-page-right"
 _PAGE_CLASSES = ("page-columns", "page-full")  # what Quarto gives a section holding a page-wide element
