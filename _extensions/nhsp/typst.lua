@@ -1,5 +1,6 @@
 -- The PDF (Typst) side of the report's book format, after Quarto's own filters:
--- * «Vedlegg»: the first appendix chapter starts the appendix numbering (Vedlegg 1, 2, …);
+-- * «Vedlegg»: the first appendix chapter starts the appendix numbering (Vedlegg 1, 2, …),
+--   the appendices' sections, and headings deeper than three levels, are unnumbered;
 -- * the colophon (a Div with class `kolofon`) moves to the page after the cover, with the
 --   contents after it;
 -- * status and progress words, and unfinished text (uferdig.lua), keep their fill (spans with
@@ -10,6 +11,7 @@ if not quarto.doc.is_format("typst") then
 end
 
 local vedlegg_started = false
+local NUMBER_DEPTH = 3 -- `number-depth` in _quarto.yml
 
 local function raw(text)
   return pandoc.RawBlock("typst", text)
@@ -19,7 +21,17 @@ local headers = {
   Header = function(el)
     local state = quarto.doc.file_metadata()
     local file = state and state.file
-    if vedlegg_started or el.level ~= 1 or file == nil or file.bookItemType ~= "appendix" then
+    -- an appendix's sections are unnumbered, as in the publication: no label of theirs can be
+    -- a chapter's («2.1»); its tables and figures are «Tabell V2.1» (the template). Headings
+    -- deeper than `number-depth` (_quarto.yml) are unnumbered, as Quarto does in the other formats.
+    if (el.level > NUMBER_DEPTH or vedlegg_started and el.level > 1) and not el.classes:includes("unnumbered") then
+      el.classes:insert("unnumbered")
+      return el
+    end
+    if vedlegg_started then
+      return nil
+    end
+    if el.level ~= 1 or file == nil or file.bookItemType ~= "appendix" then
       return nil
     end
     vedlegg_started = true

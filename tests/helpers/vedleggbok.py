@@ -18,6 +18,8 @@ REFERENCES = ("Se også @sec-vedlegg-pasientgrupper, @sec-vedlegg-status og @tbl
               "Nyhetsbrevene står i vedlegg [-@sec-vedlegg-pasientgrupper] og tabell [-@tbl-helsefellesskap].")
 # the writer's own words: they stay as written
 WRITER = "Les vedlegg C i veilederen og Vedlegg B: Eksempel i rundskrivet."
+# headings four levels deep in a chapter: the fourth level is not numbered
+DEEP = "## Nivå to\n\n### Nivå tre\n\n#### Nivå fire\n\nTekst."
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -40,6 +42,7 @@ def small_book(dest: Path) -> Path:
         if f"chapters/{chapter.name}" not in config["book"]["chapters"] + APPENDICES:
             chapter.unlink()
     _edit(chapters / "helsefellesskap.qmd", "\n## ", f"\n{REFERENCES} {WRITER}\n\n## ")
+    _edit(chapters / "helsefellesskap.qmd", "\n## ", f"\n{DEEP}\n\n## ")
     _edit(chapters / "vedlegg-1-pasientgrupper.qmd", "pasientgruppene\n", "pasientgruppene {#sec-vedlegg-pasientgrupper}\n")
     _edit(chapters / "vedlegg-2-helsefellesskap.qmd", "arbeidet\n", "arbeidet {#sec-vedlegg-status}\n")
     return project

@@ -29,8 +29,11 @@ RAPPORT = str(Path(sys.executable).parent / "rapport")
 
 # a number Quarto lettered: «Vedlegg B», «Tabell B.1», «B.1.2»
 LETTERED = re.compile(r"\b(?:Vedlegg|Seksjon|Tabell|Figur)[\s\u00a0]+[A-Z]\b|(?<![\w.])[A-Z](?:\.\d+)+\b")
-REFERENCES = ("Se også Vedlegg 1, Seksjon 2.1 og Tabell 2.1. "
-              "Nyhetsbrevene står i vedlegg 1 og tabell 2.1. " + WRITER)
+# a reference to an appendix's (unnumbered) section names the appendix; its table is «V2.1»
+REFERENCES = ("Se også Vedlegg 1, Vedlegg 2 og Tabell V2.1. "
+              "Nyhetsbrevene står i vedlegg 1 og tabell V2.1. " + WRITER)
+# an appendix's section numbered like a chapter's: «2.1 Status …», «2.1.4 Helse Nord»
+APPENDIX_SECTION_NUMBER = re.compile(r"(?:^|\|\s)(?:\d+\.)+\d+ (?:Status og eksempler|Helse Nord|Helsefellesskapet i Finnmark)")
 APPENDIX_TITLES = ["Vedlegg 1: De fire prioriterte pasientgruppene", "Vedlegg 2: Status per helsefellesskap",
                    "Vedlegg 3: Erfaringssamling for helsefellesskap"]
 
@@ -62,18 +65,38 @@ def test_word_document_headings_captions_and_references_are_numbered():
     lines = [_words(line.strip("| ")) for line in text.splitlines()]
     for title in APPENDIX_TITLES:
         assert title in lines
-    assert "2.1 Status og eksempler på arbeidet" in lines
-    assert "2.1.4.4 Helsefellesskapet i Finnmark" in lines
-    assert any(line.startswith("Tabell 2.1: Helsefellesskapene etter regionalt helseforetak") for line in lines)
+    assert "B.1 Status og eksempler på arbeidet" in before, "Quarto numbers the appendix's sections"
+    assert "Status og eksempler på arbeidet" in lines and "Helsefellesskapet i Finnmark" in lines
+    assert not APPENDIX_SECTION_NUMBER.search(text), "an appendix's sections are unnumbered"
+    assert any(line.startswith("Tabell V2.1: Helsefellesskapene etter regionalt helseforetak") for line in lines)
+    assert not re.search(r"Tabell 2\.1\b", text), "chapter 2's label"
+    assert "1.1 Tilskudd til sekretariatsfunksjon" in lines, "a chapter's sections keep their numbers"
     assert "Status for hvert helsefellesskap står i Vedlegg 2." in _words(text)
     assert REFERENCES in _words(text), "references numbered, the writer's sentence as written"
     assert _lettered(text) == []
 
 
-def test_heading_number_attributes_are_numbered():
+def test_heading_number_attributes_are_numbered_and_appendix_sections_unnumbered():
     ast = json.loads(_pandoc(VEDLEGG / "bok-docx.json", "-t", "json"))
-    numbers = [dict(b["c"][1][2]).get("number") for b in ast["blocks"] if b["t"] == "Header"]
-    assert "2.1.1.1" in numbers and [n for n in numbers if n and not re.fullmatch(r"[\d.]+", n)] == []
+    headers = [(b["c"][0], dict(b["c"][1][2]).get("number"), b["c"][1][1]) for b in ast["blocks"] if b["t"] == "Header"]
+    numbers = [number for _, number, _ in headers if number]
+    assert "2" in numbers and "1.1" in numbers and [n for n in numbers if not re.fullmatch(r"[\d.]+", n)] == []
+    appendix_sections = [h for h in headers if h[0] > 1 and h[1] is None]
+    assert len(appendix_sections) > 20 and all("unnumbered" in classes for _, _, classes in appendix_sections)
+    assert [n for n in numbers if n.startswith("2.")] == [], "no label of chapter 2's"
+
+
+def test_html_appendix_page_sections_unnumbered_and_table_labelled():
+    """Vedlegg 2's own page, which Quarto numbers in digits (vedlegg-nummer.lua): «2.1 Status …»
+    and «Tabell 2.1» there are chapter 2's labels."""
+    page = VEDLEGG / "vedlegg-2-html.json"
+    before = _pandoc(page, "-t", "html", lua="vedlegg-nummer.lua")
+    assert 'header-section-number">2.1</span>' in before and "Tabell\u00a02.1" in before.replace("&#160;", "\u00a0")
+    html = _pandoc(page, "-t", "html")
+    assert 'class="unnumbered" id="sec-vedlegg-status">Status og eksempler på arbeidet</h2>' in html
+    assert "header-section-number" not in html and "data-number" not in html
+    assert re.search(r"Tabell(\u00a0|&#160;| )V2\.1:", html)
+    assert not re.search(r"Tabell(\u00a0|&#160;| )2\.1", html)
 
 
 @pytest.mark.parametrize("page, title", [("vedlegg-1-html.json", APPENDIX_TITLES[0]),  # heading with an id
@@ -102,6 +125,12 @@ def test_quarto_index_of_an_appendix_page_is_not_lettered(tmp_path):
 # --- the HTML post-render step, on pages Quarto wrote ------------------------------------------
 
 CHAPTER_NUMBER = re.compile(r"""<span class=["']chapter-number["']>([^<]*)</span>""")
+# the text of a reference Quarto resolved
+XREF_TEXT = re.compile(r'(?<=class="quarto-xref">).*?(?=</a>)')
+
+
+def _html_text(page):
+    return _words(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8").replace("&nbsp;", " ")))
 
 
 @pytest.fixture
@@ -123,21 +152,23 @@ def test_html_navigation_is_numbered_and_nothing_else_changes(html_output):
     pages = sorted(html_output.rglob("*.html"))
     before = {p: p.read_text(encoding="utf-8") for p in pages}
     assert _sidebar(pages[0]) == ["1", "A", "B", "C"], "Quarto letters the appendices"
+    chapter = html_output / "chapters" / "helsefellesskap.html"
+    assert "Seksjon 2.1 og Tabell 2.1." in _html_text(chapter), "Quarto's references into Vedlegg 2"
 
     assert vedlegg.number_appendices(html_output) == 3
 
     for page in pages:
         after = page.read_text(encoding="utf-8")
-        assert _sidebar(page) == ["1", "1", "2", "3"]
+        assert _sidebar(page) == ["1", "Vedlegg 1", "Vedlegg 2", "Vedlegg 3"], "as the PDF's contents"
         assert not re.search(r"chapter-number\">[A-Z]<", after)
-        assert CHAPTER_NUMBER.sub("", after) == CHAPTER_NUMBER.sub("", before[page]), "only Quarto's numbers"
+        assert CHAPTER_NUMBER.sub("", XREF_TEXT.sub("", after)) == CHAPTER_NUMBER.sub("", XREF_TEXT.sub("", before[page])), \
+            "only Quarto's numbers and references"
     appendix3 = (html_output / "chapters" / "vedlegg-3-erfaringssamling.html").read_text(encoding="utf-8")
     breadcrumbs = appendix3.split('class="quarto-page-breadcrumbs"', 1)[1].split("</nav>", 1)[0]
-    assert CHAPTER_NUMBER.findall(breadcrumbs) == ["3"]
+    assert CHAPTER_NUMBER.findall(breadcrumbs) == ["Vedlegg 3"]
     previous = appendix3.split('class="nav-page nav-page-previous"', 1)[1].split("</a>", 1)[0]
     assert CHAPTER_NUMBER.findall(previous) == ["Vedlegg 2"], "not «2», which is chapter 2"
-    assert WRITER in _words(re.sub(r"<[^>]+>", "", (html_output / "chapters" / "helsefellesskap.html")
-                                   .read_text(encoding="utf-8")))
+    assert REFERENCES in _html_text(chapter), "references into an appendix relabelled, the writer's words as written"
 
 
 def test_the_navigation_calls_appendices_what_the_book_does():
@@ -153,7 +184,7 @@ def test_search_index_crumbs_are_numbered(html_output):
     assert appendix_crumbs(before) == {"A", "B", "C"}, "Quarto letters them"
     vedlegg.number_appendices(html_output)
     after = json.loads((html_output / "search.json").read_text(encoding="utf-8"))
-    assert appendix_crumbs(after) == {"1", "2", "3"}
+    assert appendix_crumbs(after) == {"Vedlegg 1", "Vedlegg 2", "Vedlegg 3"}
     assert [{k: v for k, v in e.items() if k != "crumbs"} for e in after] == \
            [{k: v for k, v in e.items() if k != "crumbs"} for e in before]
 
@@ -172,7 +203,7 @@ def test_post_render_script_numbers_the_html_as_quarto_runs_it(project, html_out
     result = subprocess.run([sys.executable, "scripts/etterbehandle.py"], cwd=project, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert _sidebar(html_output / "chapters" / "helsefellesskap.html") == ["1", "1", "2", "3"]
+    assert _sidebar(html_output / "chapters" / "helsefellesskap.html") == ["1", "Vedlegg 1", "Vedlegg 2", "Vedlegg 3"]
 
 
 # --- through a real Quarto ---------------------------------------------------------------------
@@ -185,10 +216,6 @@ def rendered(tmp_path_factory):
     project = small_book(tmp_path_factory.mktemp("vedlegg") / "prosjekt")
     result = subprocess.run([RAPPORT, "bygg"], cwd=project, capture_output=True, text=True, timeout=1200)
     return project, result
-
-
-def _html_text(page):
-    return _words(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8").replace("&nbsp;", " ")))
 
 
 @needs_quarto
@@ -209,7 +236,7 @@ def test_html_says_vedlegg_1_to_3_everywhere(rendered):
         text = page.read_text(encoding="utf-8")
         assert _lettered(_html_text(page)) == [], page.name
         assert not re.search(r"chapter-number\">[A-Z]<", text), page.name
-        assert _sidebar(page) == ["1", "1", "2", "3"], page.name
+        assert _sidebar(page) == ["1", "Vedlegg 1", "Vedlegg 2", "Vedlegg 3"], page.name
     for page, title in zip(sorted((out / "chapters").glob("vedlegg-*.html")), APPENDIX_TITLES):
         text = page.read_text(encoding="utf-8")
         assert f"<title>{title} – " in text
@@ -218,8 +245,8 @@ def test_html_says_vedlegg_1_to_3_everywhere(rendered):
     following = appendix1.split('class="nav-page nav-page-next"', 1)[1].split("</a>", 1)[0]
     assert CHAPTER_NUMBER.findall(following) == ["Vedlegg 2"]
     appendix2 = _html_text(out / "chapters" / "vedlegg-2-helsefellesskap.html")
-    assert "Tabell 2.1: Helsefellesskapene" in appendix2 and "2.1 Status og eksempler på arbeidet" in appendix2
-    assert "2.1.4 Helse Nord" in appendix2
+    assert "Tabell V2.1: Helsefellesskapene" in appendix2 and "Status og eksempler på arbeidet" in appendix2
+    assert "Helse Nord" in appendix2 and not APPENDIX_SECTION_NUMBER.search(appendix2)
     chapter = _html_text(out / "chapters" / "helsefellesskap.html")
     assert "står i Vedlegg 2." in chapter and REFERENCES in chapter
     search = (out / "search.json").read_text(encoding="utf-8")
@@ -233,9 +260,10 @@ def test_word_says_vedlegg_1_to_3(rendered):
     [docx] = (project / "_bok").glob("*.docx")
     body = Document(docx).element.body
     paragraphs = [_words("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in body.iter(qn("w:p"))]
-    for title in APPENDIX_TITLES + ["2.1 Status og eksempler på arbeidet", REFERENCES]:
+    for title in APPENDIX_TITLES + ["Status og eksempler på arbeidet", REFERENCES]:
         assert title in paragraphs
-    assert any(p.startswith("Tabell 2.1: Helsefellesskapene") for p in paragraphs)
+    assert any(p.startswith("Tabell V2.1: Helsefellesskapene") for p in paragraphs)
+    assert not APPENDIX_SECTION_NUMBER.search("\n".join(paragraphs))
     assert _lettered(" ".join(paragraphs)) == []
 
 
@@ -260,5 +288,23 @@ def test_pdf_says_vedlegg_1_to_3(rendered):
         pytest.skip("pdftotext (poppler) er ikke installert")
     [pdf] = (project / "_bok").glob("*.pdf")
     text = _words(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
-    assert "Vedlegg 2" in text and "Tabell 2.1" in text
+    assert "Vedlegg 2" in text and "Tabell V2.1" in text and "Status og eksempler på arbeidet" in text
+    assert not re.search(r"Tabell 2\.1\b", text) and not APPENDIX_SECTION_NUMBER.search(text)
+    assert REFERENCES in text
     assert _lettered(text) == []
+
+
+@needs_quarto
+def test_headings_are_numbered_three_levels_deep_at_most(rendered):
+    """`number-depth: 3` in _quarto.yml: a chapter's fourth heading level is not numbered."""
+    project, _ = rendered
+    [docx] = (project / "_bok").glob("*.docx")
+    word = [_words("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in Document(docx).element.body.iter(qn("w:p"))]
+    html = _html_text(project / "_bok" / "chapters" / "helsefellesskap.html")
+    texts = {"Word": "\n".join(word), "web": html}
+    if shutil.which("pdftotext"):
+        [pdf] = (project / "_bok").glob("*.pdf")
+        texts["PDF"] = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for name, text in texts.items():
+        assert re.search(r"\b1\.1\.1 Nivå tre\b", _words(text)), name
+        assert "Nivå fire" in text and not re.search(r"[\d.]+ Nivå fire", _words(text)), name
