@@ -34,7 +34,7 @@ from report.data.problems import DataError, Problem
 from report.publish.docx.reference import write_reference_doc
 
 GENERATED = "_generert"
-LOGOS = ("logo.svg", "logo.png")  # in figures/, for the PDF's cover
+LOGOS = ("logo.svg", "logo.png")  # in figures/, for the PDF's cover and the web pages
 BLOCK_KEYS = "blokker.json"  # in the cache folder: the key each block was made from
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
@@ -47,6 +47,11 @@ class BuildResult:
     read: tuple[str, ...]  # workbooks read anew (the others came from the cache)
     made: tuple[str, ...]  # blocks made anew
     drawn: tuple[str, ...]  # figures drawn anew
+
+
+def logo_file(root: Path) -> str | None:
+    """The house logo the writers put in figures/, relative to the project, or None."""
+    return next((f"figures/{n}" for n in LOGOS if (root / "figures" / n).is_file()), None)
 
 
 def build(root: Path) -> BuildResult:
@@ -70,8 +75,7 @@ def build(root: Path) -> BuildResult:
     blocks["datagrunnlag"] = block_gen.data_basis_block(manifest, config, stamp, final)
     variables = make_variables(dataset, config)
     variables.update(stempel=stamp, utkast=not final)  # the PDF's pages and cover, the Word file, the web
-    logo = next((f"figures/{n}" for n in LOGOS if (root / "figures" / n).is_file()), None)
-    if logo:  # the PDF's cover shows it
+    if logo := logo_file(root):  # the PDF's cover shows it
         variables["logo"] = logo
     references = find_references(root)
     problems.extend(check_references(references, block_gen.block_names(dataset, config.year), variables))

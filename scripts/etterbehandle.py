@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 try:
-    from report.build import GENERATED
+    from report.build import GENERATED, logo_file
     from report.content.tallgrunnlag import file_name
     from report.data.config import load_config
     from report.publish.documents import SUFFIXES, build_stamp, document_name, rename_documents
@@ -45,6 +45,10 @@ if any(line.endswith(".html") for line in written):
     # the PDF and the Word file may be made by another Quarto (report/publish/formats.py): the
     # pages link to them by the names they are given
     links = {suffix: document_name(config.year, suffix) for suffix in SUFFIXES}
-    pages = finish_site(output_dir, workbook, links, stamp, draft)
+    logo = logo_file(Path.cwd())  # the house logo over the sidebar, when the writers have one
+    if logo:
+        (output_dir / logo).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(logo, output_dir / logo)
+    pages = finish_site(output_dir, workbook, links, stamp, draft, (logo, config.author) if logo else None)
     print(f"Ferdigstilte {pages} nettsider: vedleggene nummerert, landemerker og lenker på bokmål, "
           f"tabeller som rulles for seg, {workbook} under «Last ned»" + (", merket som utkast." if draft else "."))

@@ -198,6 +198,22 @@ def test_no_workbook_no_link(tmp_path):
     assert "tallgrunnlag" not in (tmp_path / "_bok" / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_house_logo_heads_the_sidebar_on_every_page_when_there_is_one(tmp_path):
+    folder = tmp_path / "_bok"
+    shutil.copytree(FIXTURE, folder)
+    finish_site(folder, None, logo=("figures/logo.svg", "Helsedirektoratet"))
+    for page in pages(folder):
+        text, elements = _page(folder, page)
+        header = next(e for e in elements if e.tag == "div" and e.has_class("sidebar-header"))
+        [logo] = [e for e in elements if e.tag == "img" and e.has_class("nhsp-logo")]
+        assert logo.within(header) and logo.attrs["alt"] == "Helsedirektoratet (logo)"
+        assert ((folder / page).parent / logo.attrs["src"]).resolve() == (folder / "figures" / "logo.svg").resolve()
+    without = tmp_path / "uten"
+    shutil.copytree(FIXTURE, without)
+    finish_site(without, None)
+    assert "nhsp-logo" not in (without / "index.html").read_text(encoding="utf-8")
+
+
 def test_no_english_in_the_furniture(site):
     for name in pages(site):
         text, elements = _page(site, name)
@@ -293,3 +309,10 @@ def test_the_built_site_links_to_its_downloads(rendered):
     for href in hrefs:
         assert (site / href).is_file(), href
     assert ("./" + WORKBOOK in hrefs) == (site / WORKBOOK).is_file()
+
+
+def test_the_landing_page_names_the_publisher_not_an_author(rendered):
+    project, _ = rendered
+    text, elements = _page(project / "_bok", "index.html")
+    labels = [text_of(text, e) for e in elements if e.tag == "div" and e.has_class("quarto-title-meta-heading")]
+    assert labels == ["Utgitt av"]

@@ -24,15 +24,17 @@ _WORD_LABEL = "Last ned Word-fil"
 _WORKBOOK_LABEL = "Last ned tallene (Excel)"
 STAMP_META = "nhsp-stempel"  # the build's stamp in every page's <head>
 _BANNER = "utkast-merke"
+_LOGO = "nhsp-logo"
 
 
 def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, str] | None = None,
-                stamp: str = "", draft: bool = False) -> str:
+                stamp: str = "", draft: bool = False, logo: tuple[str, str] | None = None) -> str:
     """The page with its furniture finished; a page already finished comes back unchanged.
     `workbook_href`: the numbers workbook, relative to the page, for the «Last ned» menu;
     `renamed`: downloads given a shorter name (Quarto's file name, or a suffix such as ".pdf" for
     every file of that kind → the new name); `stamp`: the
-    build's (in a <meta>), and over the content in a banner when it is a `draft`."""
+    build's (in a <meta>), and over the content in a banner when it is a `draft`; `logo`: the
+    house logo (relative to the page) and whose it is, over the sidebar's title."""
     elements = parse(page)
     unwrapped = [e for e in elements if e.tag == "table" and e.end is not None
                  and not (e.parent is not None and e.parent.has_class("tabell-rulle"))]
@@ -56,6 +58,10 @@ def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, 
             edits += _downloads(page, elements, element, workbook_href, renamed or {})
         elif element.tag == "head" and stamp and STAMP_META not in page:
             edits.append((element.close, element.close, f'<meta name="{STAMP_META}" content="{html.escape(stamp)}">\n'))
+        elif element.tag == "div" and element.has_class("sidebar-header") and logo and _LOGO not in page:
+            src, owner = logo
+            edits.append((element.inner, element.inner, f'\n<img class="{_LOGO}" src="{html.escape(src)}" '
+                                                        f'alt="{html.escape(owner)} (logo)">'))
         elif element.tag == "main" and draft and _BANNER not in page:
             edits.append((element.inner, element.inner,
                           f'\n<div class="{_BANNER}" role="note"><strong>Utkast</strong> – ikke den endelige '
@@ -64,15 +70,17 @@ def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, 
 
 
 def finish_site(folder: Path, workbook: str | None, renamed: dict[str, str] | None = None,
-                stamp: str = "", draft: bool = False) -> int:
+                stamp: str = "", draft: bool = False, logo: tuple[str, str] | None = None) -> int:
     """Finish every page in `folder` (Quarto's output); `workbook`, a file name in `folder`, is
     added to the «Last ned» menu, and the menu's links follow `renamed`; `stamp` and `draft` as
-    for `finish_page`. Returns the number of pages."""
+    for `finish_page`; `logo`: a picture in `folder` (its path there) and whose it is. Returns
+    the number of pages."""
     pages = [p for p in sorted(folder.rglob("*.html")) if "site_libs" not in p.relative_to(folder).parts]
     for path in pages:
-        depth = len(path.relative_to(folder).parts) - 1
+        up = "../" * (len(path.relative_to(folder).parts) - 1) or "./"
         text = path.read_text(encoding="utf-8")
-        finished = finish_page(text, ("../" * depth or "./") + workbook if workbook else None, renamed, stamp, draft)
+        finished = finish_page(text, up + workbook if workbook else None, renamed, stamp, draft,
+                               (up + logo[0], logo[1]) if logo else None)
         if finished != text:
             path.write_text(finished, encoding="utf-8")
     return len(pages)
