@@ -8,6 +8,7 @@ from pathlib import Path
 
 try:
     from report.build import GENERATED, logo_file
+    from report.content.figures import PHONE
     from report.content.tallgrunnlag import file_name
     from report.data.config import load_config
     from report.publish.documents import SUFFIXES, build_stamp, document_name, rename_documents
@@ -49,6 +50,11 @@ if any(line.endswith(".html") for line in written):
     if logo:
         (output_dir / logo).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(logo, output_dir / logo)
-    pages = finish_site(output_dir, workbook, links, stamp, draft, (logo, config.author) if logo else None)
+    # each figure's phone version beside the figure Quarto copied (report/content/figures.py)
+    for phone in Path(GENERATED, "figurer").glob(f"*{PHONE}.svg"):
+        shown = output_dir / GENERATED / "figurer" / phone.name.replace(PHONE, "")
+        if shown.is_file():
+            shutil.copyfile(phone, shown.with_name(phone.name))
+    pages = finish_site(output_dir, workbook, links, stamp, draft, (logo, config.author) if logo else None, PHONE)
     print(f"Ferdigstilte {pages} nettsider: vedleggene nummerert, landemerker og lenker på bokmål, "
           f"tabeller som rulles for seg, {workbook} under «Last ned»" + (", merket som utkast." if draft else "."))

@@ -1,6 +1,9 @@
 """Indicator figures in one accessible house style, with alt text generated from the data.
 
-Each figure is written as SVG (html, typst) and PNG (docx). Series differ by marker and
+Each figure is written as SVG (html, typst) and PNG (docx), and once more as a narrower SVG
+with larger type for the web page on a phone (`PHONE`: its text as large as the page's small
+text, where the page's figure scaled down to a phone's width would leave ~5 px letters). Series
+differ by marker and
 line style as well as colour, and are labelled directly; a target is a dashed line
 labelled "Mål"; numbers are Norwegian; time is spaced as time. The source line and the notes
 are text under the figure (templates/figur.md.j2), never part of the image. Output is
@@ -31,6 +34,7 @@ MAX_BARS = 24
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
+    "axes.titlesize": 8,  # the unit over the value axis
     "svg.hashsalt": "nhsp",
     "svg.fonttype": "path",
     "text.parse_math": False,  # text from the data is never mathtext
@@ -42,6 +46,10 @@ STYLE = {
     "xtick.color": palette.TEXT,
     "ytick.color": palette.TEXT,
 }
+WIDTH = 6.3  # inches: the PDF's and the Word file's text width, the web page's column
+# the phone's version, `ID-smal.svg` (report/publish/html/furniture.py shows it below 576 px):
+# a phone's column is ~340 px, where this width is shown at its size and 11 pt is ~14.7 px
+PHONE, PHONE_WIDTH, PHONE_STYLE = "-smal", 3.6, {**STYLE, "font.size": 11, "axes.titlesize": 11}
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class IndicatorFigure:
     source_line: str
     svg: Path
     png: Path
+    phone_svg: Path
 
 
 def shown_series(values: list[IndicatorValue]) -> tuple[dict[str, list[IndicatorValue]], str]:
@@ -174,78 +183,90 @@ def _axis_break(ax) -> None:
 
 
 def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], out_dir: Path) -> IndicatorFigure:
-    """The figure as SVG and PNG. Time is spaced as time (each period at its midpoint, labelled
-    as written); bars start at zero, and so do lines unless that would flatten them, which the
-    axis break and the note under the figure then say. The note and the source line are text
-    under the figure (in `figure_block`), not part of the image."""
+    """The figure as SVG and PNG, and the phone's SVG. Time is spaced as time (each period at its
+    midpoint, labelled as written); bars start at zero, and so do lines unless that would flatten
+    them, which the axis break and the note under the figure then say. The note and the source
+    line are text under the figure (in `figure_block`), not part of the image."""
     out_dir.mkdir(parents=True, exist_ok=True)
     series, note = shown_series(values)
+    plt, ticker = _matplotlib()
+    svg, png = out_dir / f"{indicator.id}.svg", out_dir / f"{indicator.id}.png"
+    phone_svg = out_dir / f"{indicator.id}{PHONE}.svg"
+    with plt.rc_context(STYLE):
+        fig, axis_note = _plot(plt, ticker, indicator, series, WIDTH)
+        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        fig.savefig(png, dpi=200, metadata={"Software": None})
+        plt.close(fig)
+    with plt.rc_context(PHONE_STYLE):
+        fig, _ = _plot(plt, ticker, indicator, series, PHONE_WIDTH)
+        fig.savefig(phone_svg, metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+    kind = "Stolpediagram" if len({v.period for s in series.values() for v in s}) == 1 else "Linjediagram"
+    return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind), f"{note} {axis_note}".strip(),
+                           source_line(indicator, values), svg, png, phone_svg)
+
+
+def _plot(plt, ticker, indicator: Indicator, series: dict[str, list[IndicatorValue]], width: float):
+    """The figure `width` inches wide, in the style in effect, and the note on its value axis
+    when it does not start at zero ("")."""
     periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
     as_bars = len(periods) == 1
-    plt, ticker = _matplotlib()
+    axis_note = ""
 
     def number(x: float) -> str:
         return format_number(x, indicator.decimals if abs(x) < 1000 else 0)
 
     formatter = ticker.FuncFormatter(lambda x, _: number(x))
-    with plt.rc_context(STYLE):
-        height = max(3.5, 1.2 + 0.2 * len(series)) if as_bars else 3.5
-        fig, ax = plt.subplots(figsize=(6.3, height), layout="constrained")
+    height = max(3.5, 1.2 + 0.2 * len(series)) if as_bars else 3.5
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    if as_bars:
+        items = sorted(((geo, s[-1].value) for geo, s in series.items()), key=lambda t: t[1])
+        ax.barh([g for g, _ in items], [v for _, v in items], color=palette.SERIES[0])
+        for y, (_, v) in enumerate(items):
+            ax.annotate(number(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center")
+        ax.xaxis.set_major_formatter(formatter)
+        ax.grid(axis="x", color=palette.GRID, linewidth=0.6)
+    else:
+        for n, (geo, s) in enumerate(series.items()):
+            points = sorted((v.period.midpoint, v.value) for v in s)
+            xs, ys = [x for x, _ in points], [y for _, y in points]
+            ax.plot(xs, ys, color=palette.SERIES[n], marker=MARKERS[n], linestyle=LINESTYLES[n],
+                    linewidth=2.2 if n == 0 else 1.4, markersize=5)
+            # Labelled in the margin right of the last period; the layout makes room for it.
+            ax.annotate(f"{geo} {number(ys[-1])}", (xs[-1], ys[-1]), xytext=(7, 0),
+                        textcoords="offset points", va="center", color=palette.SERIES[n],
+                        annotation_clip=False)
+        in_time = sorted(periods, key=lambda p: p.midpoint)
+        first, last = in_time[0].midpoint, in_time[-1].midpoint
+        pad = 0.06 * (last - first) or 0.5
+        ax.set_xlim(first - pad, last + pad)
+        ax.set_xticks([p.midpoint for p in in_time], [axis_label(p) for p in in_time])
+        shown = [v.value for s in series.values() for v in s]
+        shown += [] if indicator.target is None else [indicator.target]
+        ticks = _value_ticks(min(shown), max(shown), indicator.decimals, ticker)
+        floor, top = ticks[0], max(shown) + 0.06 * (max(shown) - ticks[0])
+        ax.set_ylim(floor, top)
+        ax.set_yticks([t for t in ticks if t <= top])
+        ax.yaxis.set_major_formatter(formatter)
+        ax.grid(axis="y", color=palette.GRID, linewidth=0.6)
+        if floor > 0:
+            _axis_break(ax)
+            axis_note = f"Verdiaksen starter på {format_value(floor, indicator.decimals, indicator.unit)}, ikke på null."
+    if indicator.target is not None:
+        line = ax.axvline if as_bars else ax.axhline
+        line(indicator.target, color=palette.TARGET, linestyle=(0, (4, 3)), linewidth=1.2)
+        label = "Mål: " + format_value(indicator.target, indicator.decimals, indicator.unit)
         if as_bars:
-            items = sorted(((geo, s[-1].value) for geo, s in series.items()), key=lambda t: t[1])
-            ax.barh([g for g, _ in items], [v for _, v in items], color=palette.SERIES[0])
-            for y, (_, v) in enumerate(items):
-                ax.annotate(number(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center")
-            ax.xaxis.set_major_formatter(formatter)
-            ax.grid(axis="x", color=palette.GRID, linewidth=0.6)
+            ax.annotate(label, (indicator.target, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -10), textcoords="offset points")
         else:
-            for n, (geo, s) in enumerate(series.items()):
-                points = sorted((v.period.midpoint, v.value) for v in s)
-                xs, ys = [x for x, _ in points], [y for _, y in points]
-                ax.plot(xs, ys, color=palette.SERIES[n], marker=MARKERS[n], linestyle=LINESTYLES[n],
-                        linewidth=2.2 if n == 0 else 1.4, markersize=5)
-                # Labelled in the margin right of the last period; the layout makes room for it.
-                ax.annotate(f"{geo} {number(ys[-1])}", (xs[-1], ys[-1]), xytext=(7, 0),
-                            textcoords="offset points", va="center", color=palette.SERIES[n],
-                            annotation_clip=False)
-            in_time = sorted(periods, key=lambda p: p.midpoint)
-            first, last = in_time[0].midpoint, in_time[-1].midpoint
-            pad = 0.06 * (last - first) or 0.5
-            ax.set_xlim(first - pad, last + pad)
-            ax.set_xticks([p.midpoint for p in in_time], [axis_label(p) for p in in_time])
-            shown = [v.value for s in series.values() for v in s]
-            shown += [] if indicator.target is None else [indicator.target]
-            ticks = _value_ticks(min(shown), max(shown), indicator.decimals, ticker)
-            floor, top = ticks[0], max(shown) + 0.06 * (max(shown) - ticks[0])
-            ax.set_ylim(floor, top)
-            ax.set_yticks([t for t in ticks if t <= top])
-            ax.yaxis.set_major_formatter(formatter)
-            ax.grid(axis="y", color=palette.GRID, linewidth=0.6)
-            if floor > 0:
-                _axis_break(ax)
-                axis_note = f"Verdiaksen starter på {format_value(floor, indicator.decimals, indicator.unit)}, ikke på null."
-                note = f"{note} {axis_note}".strip()
-        if indicator.target is not None:
-            line = ax.axvline if as_bars else ax.axhline
-            line(indicator.target, color=palette.TARGET, linestyle=(0, (4, 3)), linewidth=1.2)
-            label = "Mål: " + format_value(indicator.target, indicator.decimals, indicator.unit)
-            if as_bars:
-                ax.annotate(label, (indicator.target, 1), xycoords=("data", "axes fraction"),
-                            xytext=(3, -10), textcoords="offset points")
-            else:
-                ax.annotate(label, (0, indicator.target), xycoords=("axes fraction", "data"),
-                            xytext=(2, 3), textcoords="offset points")
-        ax.set_title(indicator.unit, loc="left", fontsize=8)
-        if not as_bars:
-            fig.draw_without_rendering()  # lays out the axes, so the labels' widths are known
-            _thin_labels(ax.get_xticklabels())
-        svg, png = out_dir / f"{indicator.id}.svg", out_dir / f"{indicator.id}.png"
-        fig.savefig(svg, metadata={"Date": None, "Creator": None})
-        fig.savefig(png, dpi=200, metadata={"Software": None})
-        plt.close(fig)
-    kind = "Stolpediagram" if as_bars else "Linjediagram"
-    return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind), note,
-                           source_line(indicator, values), svg, png)
+            ax.annotate(label, (0, indicator.target), xycoords=("axes fraction", "data"),
+                        xytext=(2, 3), textcoords="offset points")
+    ax.set_title(indicator.unit, loc="left")
+    if not as_bars:
+        fig.draw_without_rendering()  # lays out the axes, so the labels' widths are known
+        _thin_labels(ax.get_xticklabels())
+    return fig, axis_note
 
 
 def _cache_key(indicator: Indicator, values: list[IndicatorValue]) -> str:
@@ -260,18 +281,19 @@ def _from_cache(indicator: Indicator, key: str, out_dir: Path, previous: Path) -
     if not meta.is_file():
         return None
     saved = json.loads(meta.read_text(encoding="utf-8"))
-    files = [previous / f"{indicator.id}.{ext}" for ext in ("svg", "png")]
+    files = [previous / name for name in (f"{indicator.id}.svg", f"{indicator.id}.png", f"{indicator.id}{PHONE}.svg")]
     if saved.pop("key") != key or not all(f.is_file() for f in files):
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
     for f in files + [meta]:
         shutil.copyfile(f, out_dir / f.name)
-    return IndicatorFigure(**{**saved, "svg": out_dir / files[0].name, "png": out_dir / files[1].name})
+    svg, png, phone_svg = (out_dir / f.name for f in files)
+    return IndicatorFigure(**saved, svg=svg, png=png, phone_svg=phone_svg)
 
 
 def _draw(indicator: Indicator, values: list[IndicatorValue], out_dir: Path, key: str) -> IndicatorFigure:
     figure = render_indicator_figure(indicator, values, out_dir)
-    saved = {k: v for k, v in dataclasses.asdict(figure).items() if k not in ("svg", "png")}
+    saved = {k: v for k, v in dataclasses.asdict(figure).items() if k not in ("svg", "png", "phone_svg")}
     (out_dir / f"{indicator.id}.json").write_text(json.dumps({**saved, "key": key}, ensure_ascii=False,
                                                              sort_keys=True), encoding="utf-8")
     return figure

@@ -1,3 +1,4 @@
+import re
 import xml.etree.ElementTree as ET
 
 import pypandoc
@@ -21,6 +22,8 @@ def _values(pairs, geo="Norge", level="land", source=""):
 
 
 SERIES = [("2019", 44.6), ("2020", 44.1), ("2021", 49.6)]
+PHONE_COLUMN_PX = 342  # the text column at 390 px (Quarto's theme)
+SMALL_TEXT_PX = 14  # the page's small text (.875 × 16 px)
 
 
 def test_line_chart_files_alt_text_and_norwegian_numbers(tmp_path):
@@ -83,11 +86,31 @@ def test_illustrative_values_are_named_in_the_source_line(tmp_path):
     assert fig.source_line == "Kilde: NPR. Tall for september 2021 og desember 2021 er illustrative (eksempeldata)."
 
 
+def _glyph_sizes_px(svg: str) -> set[float]:
+    """The size of every letter in a figure as drawn at its own size (DejaVu's glyphs are drawn at
+    `scale(size in pt / 100)`), in CSS px."""
+    return {float(m) * 100 * 4 / 3 for m in re.findall(r"scale\((0\.\d+) -0\.\d+\)", svg)}
+
+
+def test_a_phone_version_fits_a_phone_with_text_as_large_as_the_pages_small_text(tmp_path):
+    fig = render_indicator_figure(_ind(), _values(SERIES), tmp_path)
+    assert fig.phone_svg == tmp_path / "A10-smal.svg"
+    phone, page = fig.phone_svg.read_text(encoding="utf-8"), fig.svg.read_text(encoding="utf-8")
+    width_px = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', phone)[1]) * 4 / 3
+    shown = min(1.0, PHONE_COLUMN_PX / width_px)  # scaled down to the column if wider
+    assert min(_glyph_sizes_px(phone)) * shown >= SMALL_TEXT_PX
+    page_width_px = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', page)[1]) * 4 / 3
+    assert min(_glyph_sizes_px(page)) * PHONE_COLUMN_PX / page_width_px < 7, "the page's figure on a phone"
+    for text in ("Norge 49,6", "Mål: 35,0", "døgn"):
+        assert text in phone
+
+
 def test_rerender_is_byte_identical(tmp_path):
     a = render_indicator_figure(_ind(), _values(SERIES), tmp_path / "a")
     b = render_indicator_figure(_ind(), _values(SERIES), tmp_path / "b")
     assert a.svg.read_bytes() == b.svg.read_bytes()
     assert a.png.read_bytes() == b.png.read_bytes()
+    assert a.phone_svg.read_bytes() == b.phone_svg.read_bytes()
 
 
 def test_text_from_the_data_is_literal(tmp_path):

@@ -13,8 +13,11 @@ from helpers.browser import check_site, chromium, pages
 from helpers.project import FIXTURES, ROOT
 
 from report.content import palette
+from report.content.figures import PHONE, render_indicator_figure
 from report.content.tallgrunnlag import file_name
 from report.data import schema
+from report.data.model import Indicator, IndicatorValue
+from report.data.periods import parse_period
 from report.publish.documents import rename_documents
 from report.publish.html.elements import parse, text_of
 from report.publish.html.furniture import finish_page, finish_site
@@ -212,6 +215,49 @@ def test_the_house_logo_heads_the_sidebar_on_every_page_when_there_is_one(tmp_pa
     shutil.copytree(FIXTURE, without)
     finish_site(without, None)
     assert "nhsp-logo" not in (without / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site_with_figure(tmp_path):
+    """The fixture pages with the figure akuttmedisin.html shows (drawn by report/content/figures.py
+    under Quarto's name for it), and its phone version beside it, finished."""
+    folder = tmp_path / "_bok"
+    shutil.copytree(FIXTURE, folder)
+    figure = render_indicator_figure(Indicator("C02", "Ventetid", "døgn", "akuttmedisin", "NPR", None, "", 1),
+                                     [IndicatorValue("C02", parse_period(year), "land", "Norge", value)
+                                      for year, value in (("2020", 40.0), ("2021", 44.5))], tmp_path / "figurer")
+    shown = folder / "_generert" / "figurer"
+    shown.mkdir(parents=True)
+    for made in (figure.svg, figure.phone_svg):
+        shutil.copy(made, shown / made.name)
+    finish_site(folder, None, phone_suffix=PHONE)
+    return folder
+
+
+def test_a_figure_has_its_phone_version_for_narrow_screens(site_with_figure, tmp_path):
+    text, elements = _page(site_with_figure, "chapters/akuttmedisin.html")
+    [picture] = [e for e in elements if e.tag == "picture"]
+    [source] = [e for e in elements if e.tag == "source" and e.within(picture)]
+    [img] = [e for e in elements if e.tag == "img" and e.within(picture)]
+    assert source.attrs == {"media": "(max-width: 575.98px)", "srcset": "../_generert/figurer/C02-smal.svg"}
+    assert img.attrs["src"] == "../_generert/figurer/C02.svg" and img.attrs["alt"]
+    finish_site(site_with_figure, None, phone_suffix=PHONE)
+    assert (site_with_figure / "chapters" / "akuttmedisin.html").read_text(encoding="utf-8") == text, "once"
+    without = tmp_path / "uten"
+    shutil.copytree(FIXTURE, without)
+    finish_site(without, None, phone_suffix=PHONE)
+    assert "<picture>" not in (without / "chapters" / "akuttmedisin.html").read_text(encoding="utf-8")
+
+
+def test_a_phone_shows_the_phone_version_and_a_wide_screen_the_pages(site_with_figure):
+    with chromium(site_with_figure) as (driver, base):
+        for width, expected in ((390, "C02-smal.svg"), (1280, "C02.svg")):
+            driver.set_window_size(width, 900)
+            driver.get(base + "chapters/akuttmedisin.html")
+            src, shown, column = driver.execute_script(
+                "const i = document.querySelector('picture img');"
+                "return [i.currentSrc, i.getBoundingClientRect().width, i.closest('main').clientWidth]")
+            assert src.endswith("/" + expected) and 0 < shown <= column, (width, src, shown, column)
 
 
 def test_no_english_in_the_furniture(site):

@@ -113,27 +113,32 @@ def test_pdf_is_tagged_with_language_title_and_alt_text(rendered):
 class _Images(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.sources, self.workbooks = [], []
+        self.sources, self.workbooks, self.phone_versions = [], [], 0
 
     def handle_starttag(self, tag, attrs):
         if tag == "img":
             self.sources.append(dict(attrs).get("src", ""))
+        if tag == "source":  # a figure's phone version
+            self.sources.append(dict(attrs).get("srcset", ""))
+            self.phone_versions += 1
         if tag == "a" and dict(attrs).get("href", "").endswith(".xlsx"):
             self.workbooks.append(dict(attrs)["href"])
 
 
 def test_every_html_image_exists(rendered):
     project, _ = rendered
-    seen = 0
+    seen = phone_versions = 0
     for page in (project / "_bok").rglob("*.html"):
         parser = _Images()
         parser.feed(page.read_text(encoding="utf-8"))
+        phone_versions += parser.phone_versions
         for src in parser.sources:
             if src.startswith(("data:", "http")):
                 continue
             assert (page.parent / src.split("#")[0]).resolve().is_file(), (page.name, src)
             seen += 1
     assert seen >= 8, "the sample's figures are in the HTML"
+    assert phone_versions == seen // 2, "every figure has its phone version"
 
 
 def test_every_figure_links_to_its_numbers_on_the_web_page_only(rendered):

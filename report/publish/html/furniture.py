@@ -6,6 +6,7 @@ Quarto writes (tests/fixtures/html holds some)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from report.publish.html import wide
@@ -25,16 +26,19 @@ _WORKBOOK_LABEL = "Last ned tallene (Excel)"
 STAMP_META = "nhsp-stempel"  # the build's stamp in every page's <head>
 _BANNER = "utkast-merke"
 _LOGO = "nhsp-logo"
+PHONE_MEDIA = "(max-width: 575.98px)"  # a phone, as nhsp.scss's card layout of the tables
 
 
 def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, str] | None = None,
-                stamp: str = "", draft: bool = False, logo: tuple[str, str] | None = None) -> str:
+                stamp: str = "", draft: bool = False, logo: tuple[str, str] | None = None,
+                phone_version: Callable[[str], str | None] = lambda src: None) -> str:
     """The page with its furniture finished; a page already finished comes back unchanged.
     `workbook_href`: the numbers workbook, relative to the page, for the «Last ned» menu;
     `renamed`: downloads given a shorter name (Quarto's file name, or a suffix such as ".pdf" for
     every file of that kind → the new name); `stamp`: the
     build's (in a <meta>), and over the content in a banner when it is a `draft`; `logo`: the
-    house logo (relative to the page) and whose it is, over the sidebar's title."""
+    house logo (relative to the page) and whose it is, over the sidebar's title; `phone_version`:
+    a figure's narrower version for a phone (report/content/figures.py), by the figure's src."""
     elements = parse(page)
     unwrapped = [e for e in elements if e.tag == "table" and e.end is not None
                  and not (e.parent is not None and e.parent.has_class("tabell-rulle"))]
@@ -62,6 +66,11 @@ def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, 
             src, owner = logo
             edits.append((element.inner, element.inner, f'\n<img class="{_LOGO}" src="{html.escape(src)}" '
                                                         f'alt="{html.escape(owner)} (logo)">'))
+        elif element.tag == "img" and (phone := phone_version(element.attrs.get("src") or "")) \
+                and not (element.parent is not None and element.parent.tag == "picture"):
+            edits += [(element.start, element.start, f'<picture><source media="{PHONE_MEDIA}" '
+                                                     f'srcset="{html.escape(phone)}">'),
+                      (element.inner, element.inner, "</picture>")]
         elif element.tag == "main" and draft and _BANNER not in page:
             edits.append((element.inner, element.inner,
                           f'\n<div class="{_BANNER}" role="note"><strong>Utkast</strong> – ikke den endelige '
@@ -70,17 +79,25 @@ def finish_page(page: str, workbook_href: str | None = None, renamed: dict[str, 
 
 
 def finish_site(folder: Path, workbook: str | None, renamed: dict[str, str] | None = None,
-                stamp: str = "", draft: bool = False, logo: tuple[str, str] | None = None) -> int:
+                stamp: str = "", draft: bool = False, logo: tuple[str, str] | None = None,
+                phone_suffix: str = "") -> int:
     """Finish every page in `folder` (Quarto's output); `workbook`, a file name in `folder`, is
     added to the «Last ned» menu, and the menu's links follow `renamed`; `stamp` and `draft` as
-    for `finish_page`; `logo`: a picture in `folder` (its path there) and whose it is. Returns
-    the number of pages."""
+    for `finish_page`; `logo`: a picture in `folder` (its path there) and whose it is; a figure
+    `X.svg` with a `X{phone_suffix}.svg` beside it is shown so on a phone. Returns the number
+    of pages."""
     pages = [p for p in sorted(folder.rglob("*.html")) if "site_libs" not in p.relative_to(folder).parts]
     for path in pages:
         up = "../" * (len(path.relative_to(folder).parts) - 1) or "./"
+
+        def phone_version(src: str, page: Path = path) -> str | None:
+            phone = src.removesuffix(".svg") + phone_suffix + ".svg"
+            found = phone_suffix and src.endswith(".svg") and "://" not in src and (page.parent / phone).is_file()
+            return phone if found else None
+
         text = path.read_text(encoding="utf-8")
         finished = finish_page(text, up + workbook if workbook else None, renamed, stamp, draft,
-                               (up + logo[0], logo[1]) if logo else None)
+                               (up + logo[0], logo[1]) if logo else None, phone_version)
         if finished != text:
             path.write_text(finished, encoding="utf-8")
     return len(pages)
