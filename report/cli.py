@@ -70,8 +70,9 @@ def _parser() -> argparse.ArgumentParser:
                             "mangler verdi, mangler svar fra innspillsrunden eller har feil")
     view = sub.add_parser("forhåndsvis", aliases=["forhandsvis"],
                           help="vis nettsidene i nettleseren og hold dem oppdatert mens du skriver (kapitler og regneark)")
-    view.add_argument("--port", type=int, help="porten nettsidene vises på (ellers velger Quarto en)")
+    view.add_argument("--port", type=int, help="porten forhåndsvisningen vises på (ellers velges en ledig port)")
     view.add_argument("--no-browser", action="store_true", help="ikke åpne nettleseren (adressen skrives ut)")
+    view.add_argument("--pdf", action="store_true", help="vis og oppdater PDF-en i stedet for nettsidene")
     changes = sub.add_parser("endringer", help="vis tallene og tabellcellene som er endret siden forrige bygging")
     changes.add_argument("--mot", type=Path, metavar="MAPPE",
                          help="sammenlign med en annen versjon: en mappe med tall.json (en kopi av _bok/, "
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.kommando in ("forhåndsvis", "forhandsvis"):
         from report.preview import preview
 
-        return preview(root, args.port, not args.no_browser)
+        return preview(root, args.port, not args.no_browser, args.pdf)
     if args.kommando == "endringer":
         return _changes(root, args.mot, args.til)
     if args.kommando == "kommentarer":

@@ -60,7 +60,12 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in problems.errors))
 
 
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Each problem as the commands show it: «FEIL: file › sheet › cell: what is expected»."""
+    return [f"{p.level.value.upper()}: {p}" for p in problems]
+
+
 def print_problems(problems: list[Problem], file=None) -> None:
-    """Each problem on its own line, as the commands show them (standard error by default)."""
-    for p in problems:
-        print(f"  {p.level.value.upper()}: {p}", file=file or sys.stderr)
+    """Each problem on its own line (standard error by default)."""
+    for line in problem_lines(problems):
+        print(f"  {line}", file=file or sys.stderr)

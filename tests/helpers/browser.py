@@ -24,6 +24,19 @@ def pages(site: Path) -> list[str]:
 @contextlib.contextmanager
 def chromium(site: Path):
     """A headless Chromium and the address `site` is served at (http, so search.json loads)."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with headless_chromium() as driver:
+            yield driver, f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def headless_chromium():
+    """A headless Chromium (selenium's driver) for pages served elsewhere."""
     from selenium import webdriver
 
     browser = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
@@ -34,15 +47,11 @@ def chromium(site: Path):
     options.binary_location = browser
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
         options.add_argument(arg)
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver_path))
     try:
-        yield driver, f"http://127.0.0.1:{server.server_port}/"
+        yield driver
     finally:
         driver.quit()
-        server.shutdown()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
