@@ -4,7 +4,10 @@
 --   became a numbered list, a bullet or a heading;
 -- * a row that surely fits on a page is never split across two (it moves whole to the next page):
 --   its cells' text is measured against the column widths, conservatively (portrait line length,
---   landscape page height). A longer row may still split: kept whole it would run off the page.
+--   landscape page height). A longer row may still split: kept whole it would run off the page;
+-- * a table whose columns have widths fills the text width: Pandoc's shares of a grid table add
+--   up to a little less than the whole, and less the narrower the table's source, so two tables
+--   with the same proportions (Vedlegg 7) were not equally wide.
 -- No Quarto API: tests run it with Pandoc alone (tests/publish/test_typst_cells.py).
 if FORMAT ~= "typst" then
   return {}
@@ -71,9 +74,16 @@ return {
   {
     Table = function(tbl)
       tbl = tbl:walk({ Plain = escape_block, Para = escape_block })
-      local widths = {}
+      local widths, total = {}, 0
       for i, spec in ipairs(tbl.colspecs) do
         widths[i] = type(spec[2]) == "number" and spec[2] or 1 / #tbl.colspecs
+        total = type(spec[2]) == "number" and total and total + spec[2] or nil
+      end
+      if total and total > 0 then
+        for i, spec in ipairs(tbl.colspecs) do
+          widths[i] = spec[2] / total
+          tbl.colspecs[i] = { spec[1], widths[i] }
+        end
       end
       for _, body in ipairs(tbl.bodies) do
         for _, row in ipairs(body.body) do

@@ -19,7 +19,7 @@ from report.content.changes import IndicatorMove, assignment_changes, count_verd
 from report.content.markdown import Markdown, blocks as md_blocks, inline
 from report.content.norsk import format_date, format_date_short, format_number, format_period, format_value, number_word
 from report.content.references import MISSING
-from report.content.tables import fitting_columns, grid_table, pipe_table
+from report.content.tables import grid_table, pipe_table
 from report.data import schema
 from report.data.config import Config
 from report.data.model import Assignment, Dataset, Indicator, IndicatorValue, Partnership, PartnershipStatus
@@ -174,9 +174,7 @@ def appendix7(dataset: Dataset, year: int, prompt: str = schema.STATUS_PROMPT) -
     tables = {a.id: _appendix7_table(_shown_deliveries(dataset, a)) for a in assignments}
     headers = [Markdown(f"{inline(h)}\n\n[{inline(prompt)}]{{.ledetekst custom-style=\"{PROMPT_STYLE}\"}}")
                if field == "status_text" and prompt.strip() else inline(h) for h, field in schema.APPENDIX7_COLUMNS]
-    columns = fitting_columns(schema.APPENDIX7_WIDTHS,
-                              [r for rows in tables.values() for r in rows if not isinstance(r, str)] + [headers])
-    items = [(a, grid_table(headers, tables[a.id], columns)) for a in assignments]
+    items = [(a, grid_table(headers, tables[a.id], schema.APPENDIX7_WIDTHS)) for a in assignments]
     return _render("vedlegg7.md.j2", items=items)
 
 

@@ -12,7 +12,8 @@ from report.content.blocks import block_names
 from report.content.chapters import check_chapters
 from report.content.references import Reference, check_references, find_references
 from report.content.variables import variables
-from report.data.config import Config, check_config, load_config
+from report.data import schema
+from report.data.config import CONFIG_FILE, Config, check_config, load_config
 from report.data.load import load_dataset
 from report.data.model import Dataset
 from report.data.problems import Problems
@@ -39,4 +40,20 @@ def review(root: Path) -> Review:
     problems.extend(check_chapters(config.root))
     problems.extend(check_config(config))
     problems.extend(unexplained(dataset, config.year, config.root))
+    problems.extend(_year_missing(dataset, config.year))
     return Review(config, dataset, problems, in_data, values, references)
+
+
+def _year_missing(dataset: Dataset, year: int) -> Problems:
+    """A sheet with no rows for the reporting year (a wrong year, rows not made yet with `rapport
+    nytt-aar`) leaves its tables in the report empty without a word."""
+    problems = Problems()
+    for book, sheet, rows in ((schema.ASSIGNMENTS_BOOK, schema.ASSIGNMENTS, dataset.assignments),
+                              (schema.PARTNERSHIPS_BOOK, schema.PARTNERSHIP_STATUS, dataset.partnership_status)):
+        if any(r.year == year for r in rows):
+            continue
+        years = sorted({r.year for r in rows})
+        found = f"; arket har rader for {', '.join(map(str, years))}" if years else "; arket har ingen rader"
+        problems.warning(book.filename, sheet.name, None, f"ingen rader for {year} (året i {CONFIG_FILE}){found}. "
+                                                          "Tabellene og tallene for året blir tomme i rapporten")
+    return problems

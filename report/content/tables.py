@@ -7,6 +7,7 @@ bullet lists), with columns aligned by display width the way Pandoc measures it
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 import unicodedata
@@ -53,27 +54,25 @@ def _wrap(cell: str, columns: int) -> list[str]:
     return lines
 
 
-def fitting_columns(minimum: tuple[int, ...], rows: list[list[str]]) -> tuple[int, ...]:
-    """Each column's `minimum` width, widened to its longest word (a list item's with its
-    bullet) in any of `rows`: tables made with the result all have the same proportions."""
-    longest = [max([0] + [width(word) + 2 for row in rows for word in row[i].split()]) for i in range(len(minimum))]
-    return tuple(max(m, n) for m, n in zip(minimum, longest))
-
-
 def grid_table(headers: list[str], rows: list[list[str] | str], columns: tuple[int, ...] | None = None) -> Markdown:
     """Left-aligned columns; a row given as one string instead of a list of cells is one cell
-    across the whole table. Pandoc takes the columns' relative widths from the source, so
-    `columns` (characters per column) gives every table made with it the same proportions;
-    a word longer than its column widens it."""
+    across the whole table. Pandoc takes the columns' relative widths from the source, so the
+    columns keep the proportions of `columns` (characters per column) whatever the cells hold:
+    a word longer than its column makes the whole table wider in the source, every column by
+    the same whole factor, never that one column wider than the others."""
     columns = columns or (GRID_WIDTH,) * len(headers)
-    whole = sum(columns) + 3 * (len(columns) - 1)
-    cells = [[_wrap(row, whole)] if isinstance(row, str) else [_wrap(c, columns[i]) for i, c in enumerate(row)]
-             for row in [headers] + rows]
-    widths = [max([columns[i]] + [width(line) for row in cells if len(row) > 1 for line in row[i]])
-              for i in range(len(headers))]
-    span = max([sum(widths) + 3 * (len(widths) - 1)] + [width(line) for row in cells if len(row) == 1 for line in row[0]])
-    extra = span - (sum(widths) + 3 * (len(widths) - 1))  # a word longer than the table: every column wider
-    widths = [w + extra // len(widths) + (i < extra % len(widths)) for i, w in enumerate(widths)]
+    scale = 1
+    while True:  # a whole multiple of `columns`, so every table has exactly their proportions
+        widths = [(c + 3) * scale - 3 for c in columns]  # Pandoc counts a column with its " | "
+        span = sum(widths) + 3 * (len(widths) - 1)
+        cells = [[_wrap(row, span)] if isinstance(row, str) else [_wrap(c, widths[i]) for i, c in enumerate(row)]
+                 for row in [headers] + rows]
+        # a word wider than its column (textwrap never breaks one) widens every column
+        over = max([width(line) / widths[i] for row in cells if len(row) > 1 for i in range(len(row)) for line in row[i]]
+                   + [width(line) / span for row in cells if len(row) == 1 for line in row[0]])
+        if over <= 1:
+            break
+        scale = max(scale + 1, math.ceil(scale * over))
 
     def rule(ch):
         return "+" + "+".join(ch * (w + 2) for w in widths) + "+"

@@ -78,7 +78,7 @@ def parse(raw: Any, column: Column, where: tuple, problems: Problems) -> Any:
         normal = folded.get(" ".join(value.split()).casefold())
         if normal is None:
             problems.error(*at(where), msg("choice", value=value, noun=choice_noun(column.header), choices=", ".join(column.choices),
-                                           hint=did_you_mean(value, column.choices)))
+                                           hint=_more_than_a_choice(value, column.choices) or did_you_mean(value, column.choices)))
             return None
         problems.warning(*at(where), msg("normalised", value=value, normal=normal))
         return normal == "ja" if kind is Kind.YES_NO else normal
@@ -133,3 +133,14 @@ def _number(raw: Any) -> float | None:
         return float(text) if "." in text else int(text)
     except ValueError:
         return None
+
+
+def _more_than_a_choice(value: str, choices: tuple[str, ...]) -> str:
+    """A choice followed by more words («Levert (avsluttet etter kartlegging)», «Levert – oppfølging
+    nevnt under», as the 2022 report wrote its statuses): what to write here, and where the rest goes."""
+    for choice in sorted(choices, key=len, reverse=True):
+        rest = value.strip()[len(choice):]
+        if value.strip().casefold().startswith(choice.casefold()) and rest[:1] and not rest[:1].isalnum():
+            rest = rest.strip(" –-—;:,.")
+            return msg("choice_and_more", normal=choice, rest=rest) if rest else ""
+    return ""

@@ -26,6 +26,7 @@ MESSAGES = {
     "required": "«{header}» må fylles ut",
     "choice": "«{value}» er ikke {noun} ({choices}){hint}",
     "normalised": "«{value}» er lest som «{normal}»",
+    "choice_and_more": ". Skriv bare «{normal}» her, og resten («{rest}») i en av tekstkolonnene",
     "number": "«{value}» er ikke et tall",
     "integer": "«{value}» er ikke et heltall",
     "year": "«{value}» er ikke et årstall (for eksempel 2022)",

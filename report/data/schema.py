@@ -206,7 +206,7 @@ STATUS_PROMPT = "Hva har skjedd og hva er planen fremover / Ressurssituasjon"
 # Their widths in characters of the generated table, which every format takes as the columns'
 # proportions: the same in every table, wide for the long texts (Status, Effekt), narrow for
 # the short ones, and wide enough for each header word at the type size of the appendix.
-APPENDIX7_WIDTHS = (36, 24, 40, 18, 24, 34, 22, 14, 24)
+APPENDIX7_WIDTHS = (36, 24, 40, 18, 24, 34, 22, 20, 24)
 
 # The overview table in the Oppdrag chapter.
 OVERVIEW_COLUMNS = ("Oppdrag", "Status og frist", "Fremdrift")

@@ -24,7 +24,7 @@ from report.content.published import BOOK, PREVIOUS_RECORD, RECORD
 from report.data.config import FINAL_ENV, quarto_settings
 from report.data.files import Locked, locked
 from report.data.problems import print_problems
-from report.publish import formats
+from report.publish import formats, glyphs
 from report.publish.complete import missing_chapters
 from report.publish.quarto_log import QuartoLog
 
@@ -102,6 +102,9 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     if returncode != 0:
         _clean_up(root, before)
         log.print_failure()
+        if characters := glyphs.missing_characters(log.lines):
+            print("Tegn i rapporten som PDF-en ikke kan vise:", file=sys.stderr)
+            print_problems(glyphs.where_they_are(root, characters))
         print(f"Quarto stoppet med feil (se meldingene over).{kept}", file=sys.stderr)
         return returncode or 1
     gone = missing_chapters(root, staging)

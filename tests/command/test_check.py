@@ -1,5 +1,6 @@
 """`rapport sjekk` checks the chapters' blocks and variables as well as the workbooks."""
 
+import openpyxl
 from helpers.commands import rapport
 
 
@@ -62,3 +63,19 @@ def test_dates_typed_as_text_print_as_norwegian_dates(project):
     overview = overview.replace("\\", "")  # Markdown escapes: 31\.12\.2023
     assert overview.count("frist 31.12.2023") >= 2
     assert "2023-12-31" not in overview and "31/12/2023" not in overview
+
+
+def test_a_sheet_without_rows_for_the_year_is_named(project):
+    """Rows for another year only (or none): the report's tables for the year came out empty, and
+    sjekk said «Ingen feil» without a word."""
+    book = openpyxl.load_workbook(project / "data" / "oppdrag.xlsx")
+    sheet = book["Oppdrag"]
+    for row in reversed(range(2, sheet.max_row + 1)):
+        if sheet.cell(row, 2).value in (2022, "2022"):
+            sheet.delete_rows(row)
+    book.save(project / "data" / "oppdrag.xlsx")
+    result = rapport(project, "sjekk")
+    assert result.returncode == 0, result.stderr
+    assert ("ADVARSEL: oppdrag.xlsx › Oppdrag: ingen rader for 2022 (året i rapport.toml); arket har rader for "
+            "2021. Tabellene og tallene for året blir tomme i rapporten") in result.stdout
+    assert "Helsefellesskap › Status" not in result.stdout and "Status: ingen rader" not in result.stdout

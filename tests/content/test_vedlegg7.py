@@ -144,3 +144,28 @@ def test_the_ministrys_reference_follows_the_title_where_readers_see_it():
     assert "| Digi\\-Hjem \\(TB2022\\-44\\) |" in overview(ds, 2022)
     assert "### Digi\\-Hjem \\(TB2022\\-44\\) {.unnumbered .unlisted}" in activities(ds, 2022, "teknologi")
     assert "TEK-09" not in appendix7(ds, 2022) + overview(ds, 2022)  # the internal ID is ours, not the reader's
+
+
+@pytest.mark.parametrize("long", ["Spesialisthelsetjenesteorganisasjonsutvikling" * 4,
+                                  "https://www.helsedirektoratet.no/rapporter/" + "a/" * 60,
+                                  "{{<" * 40])  # escaped, each character is two in the source
+def test_every_table_has_the_columns_proportions_whatever_a_cell_holds(long):
+    """A very long word (a URL, a compound) used to widen its own column in every table, the
+    others squeezed until their words ran into each other in the PDF."""
+    import json
+    import subprocess
+
+    import pypandoc
+
+    ds = Dataset(assignments=[_assignment(id="TEK-01", user_involvement=long, overall_status=long),
+                              _assignment(id="TEK-02", title="Kort", deliverable="Kort tekst.")])
+    out = subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "json"], input=appendix7(ds, 2022),
+                         capture_output=True, text=True, check=True).stdout
+    tables = [b for b in json.loads(out)["blocks"] if b["t"] == "Table"]
+    assert len(tables) == 2
+    total = sum(w + 3 for w in schema.APPENDIX7_WIDTHS)  # Pandoc counts each column with its " | "
+    for table in tables:
+        widths = [spec[1]["c"] for spec in table["c"][2]]
+        assert len(widths) == len(schema.APPENDIX7_WIDTHS)
+        shares = [w / sum(widths) for w in widths]
+        assert shares == pytest.approx([(w + 3) / total for w in schema.APPENDIX7_WIDTHS], abs=0.001)

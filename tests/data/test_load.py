@@ -40,6 +40,20 @@ def test_invalid_colour_names_cell_value_and_choices(tmp_path):
                                    "Mente du «grønn»?"]
 
 
+
+@pytest.mark.parametrize("value, rest", [("Levert (avsluttet etter kartlegging)", "(avsluttet etter kartlegging)"),
+                                         ("Levert – oppfølging nevnt under", "oppfølging nevnt under"),
+                                         ("i rute; frist 15. september", "frist 15. september")])
+def test_a_status_with_more_words_says_what_to_write_and_where_the_rest_goes(tmp_path, value, rest):
+    """The 2022 report's overview wrote statuses with more words; each is one of the statuses."""
+    write_data(tmp_path)
+    edit(tmp_path / "oppdrag.xlsx", "Oppdrag", G2=value)
+    normal = "I rute" if value.startswith("i rute") else "Levert"
+    assert _messages(tmp_path) == [f"oppdrag.xlsx › Oppdrag › G2: «{value}» er ikke en gyldig status (Ikke startet, "
+                                   f"I rute, Forsinket, Levert, Avsluttet). Skriv bare «{normal}» her, og resten "
+                                   f"(«{rest}») i en av tekstkolonnene"]
+
+
 def test_case_and_spaces_are_normalised_with_a_warning(tmp_path):
     write_data(tmp_path)
     edit(tmp_path / "oppdrag.xlsx", "Oppdrag", G2="  levert ")

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from helpers.clients import needs
-from helpers.pdfs import figure_alt_texts
+from helpers.pdfs import figure_alt_texts, overprinted
 
 from report.content import palette
 from report.data import schema
@@ -94,6 +94,13 @@ def test_pdf_pages_numbers_heads_and_appendices(rendered):
     for n in range(1, 8):
         assert re.search(rf"^Vedlegg {n}: ", text, re.M), f"Vedlegg {n}"
     assert not re.search(r"Vedlegg [A-G]\b|\b[A-G]\.\d", text), "bokstaver for vedleggene"
+
+
+@needs("pdftotext")
+def test_pdf_no_text_runs_over_other_text(rendered):
+    """A header word or a long word in a narrow column of Vedlegg 7 ran over the next column."""
+    project, _ = rendered
+    assert overprinted(_one(project, "*.pdf")) == []
 
 
 def test_pdf_is_tagged_with_language_title_and_alt_text(rendered):

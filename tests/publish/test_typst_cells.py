@@ -1,15 +1,20 @@
 """Text in a table cell that starts a line with Typst markup stays text in the PDF
 (_extensions/nhsp/typst-celler.lua), run with the Pandoc that Quarto's Typst writer is."""
 
+import dataclasses
 import re
 import subprocess
 
 import pypandoc
+import pytest
 import typst
+from helpers.clients import needs
+from helpers.pdfs import overprinted, words_with_boxes
 from helpers.project import ROOT
 
 from report.content.markdown import blocks, inline
 from report.content.tables import grid_table
+from report.data import schema
 
 FILTER = ROOT / "_extensions" / "nhsp" / "typst-celler.lua"
 # what writers type at the start of a cell or of a line in it, each Typst markup there
@@ -57,3 +62,65 @@ def test_a_row_that_fits_on_a_page_is_kept_whole_and_a_longer_one_may_split(tmp_
     (tmp_path / "t.typ").write_text(result.stdout, encoding="utf-8")
     typst.compile(str(tmp_path / "t.typ"), output=str(tmp_path / "t.pdf"))  # what the filter writes is Typst
     assert (tmp_path / "t.pdf").stat().st_size > 0
+
+
+def _appendix7_pdf(folder, texts: dict[str, str]):
+    """Vedlegg 7 with one assignment holding `texts`, through Pandoc's Typst writer with the
+    filter and the report's template, on a landscape page as in the book."""
+    from report.content.blocks import appendix7
+    from report.data.model import Assignment, Dataset
+
+    a = Assignment(id="TEK-01", year=2022, title="Oppdraget", area="teknologi", type="opprinnelig", deadline=None,
+                   status="I rute", colour=None, trend=None, responsible="Avdeling e-helse", **texts)
+    result = subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "typst", "--lua-filter", str(FILTER)],
+                            input=appendix7(Dataset(assignments=[a, dataclasses.replace(a, id="TEK-02")]), 2022),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    (folder / "_variables.yml").write_text('{"aar": "2022", "dato": "19. oktober 2022"}', encoding="utf-8")
+    template = "\n".join((ROOT / "_extensions" / "nhsp" / name).read_text(encoding="utf-8")
+                         for name in ("numbering.typ", "typst-template.typ"))
+    body = ('#show: nhsp-bok.with(title: [Statusrapport], author: "Helsedirektoratet")\n= Vedlegg\n== Oppdragene\n'
+            "#set page(flipped: true)\n" + result.stdout)
+    (folder / "v.typ").write_text(template + body, encoding="utf-8")
+    typst.compile(str(folder / "v.typ"), output=str(folder / "v.pdf"), root=str(folder), pdf_standards=["ua-1"])
+    return result.stdout, folder / "v.pdf"
+
+
+def test_every_vedlegg7_table_fills_the_text_width_with_the_same_columns(tmp_path):
+    """Pandoc's shares of a grid table's columns add up to less than the whole, the less the
+    narrower its source: a table with a long word was wider than the others."""
+    source, _ = _appendix7_pdf(tmp_path, {"user_involvement": "Kort.", "effect": "x" * 200})
+    columns = re.findall(r"columns: \(([^)]*)\)", source)
+    assert len(columns) == 2 and columns[0] == columns[1], columns
+    assert sum(float(w.rstrip("%")) for w in columns[0].split(",")) == pytest.approx(100, abs=0.1)
+
+
+@needs("pdftotext")
+def test_a_word_wider_than_its_column_stays_in_its_cell(tmp_path):
+    """A URL, a file name, markup or a letter run wider than its column ran over the next cells'
+    text in the PDF; now it breaks after its punctuation (or anywhere, for a run of letters
+    longer than any word), and the words that fit are as they were."""
+    texts = {"user_involvement": "Spesialisthelsetjenesteorganisasjonsutviklingsprosjekt",
+             "working_group": "https://www.helsedirektoratet.no/rapporter/nasjonal-helse-og-sykehusplan?id=12345",
+             "estimated_completion": "<script>alert('x')</script>",
+             "deliverable": "Rapport_om_utskrivningsprosessen_2021_endelig_versjon.pdf",
+             "effect": "`x`{=typst}<b>fet</b>{{<var>}}",
+             "measured": "a" * 60,
+             "uncertainty": "Helsedirektoratet",
+             "dependencies": "31.12.2023"}
+    _, pdf = _appendix7_pdf(tmp_path, texts)
+    assert overprinted(pdf) == []
+    page = sorted(next(p for p in words_with_boxes(pdf) if any(w == "Brukermedvirkning" for *_, w in p)),
+                  key=lambda b: (b[1], b[0]))
+    firsts = [h.split("/")[0].split()[0] for h, _ in schema.APPENDIX7_COLUMNS]
+    header = [next(b for b in page if b[4].rstrip("/\u200b") == word) for word in firsts]
+    lefts, top = [b[0] for b in header], max(b[3] for b in header)
+    columns = ["" for _ in lefts]
+    for x0, y0, _, _, w in page:
+        if y0 > top and x0 + 1 >= lefts[0]:
+            columns[max(i for i, left in enumerate(lefts) if left <= x0 + 1)] += w
+    cells = [c.replace("\u200b", "").replace("\u00ad", "").replace("-", "") for c in columns]
+    for value in texts.values():
+        value = value.replace("'", "«", 1).replace("'", "»", 1).replace("-", "")
+        assert any(value in c for c in cells), (value, cells)
+    assert "31.12.2023" in [w for *_, w in page], "a word that fits is left as it is"

@@ -180,3 +180,16 @@ def test_a_short_table_is_never_parted_from_its_caption(tmp_path):
     assert len(set(page)) == 1, f"caption and rows on pages {page}"
     assert "Lorem ipsum" in pages[page[0] - 1], "the table moved to the page after the text"
 
+
+
+def test_quarto_reads_the_template_as_a_pandoc_template_and_it_comes_out_unchanged(tmp_path):
+    """Quarto passes typst-template.typ through Pandoc's template engine, where a `$` starts a
+    variable: a Typst regex ending in `$` stopped the PDF with «Error compiling template»."""
+    import pypandoc
+
+    template = (EXTENSION / "typst-template.typ").read_text(encoding="utf-8")
+    (tmp_path / "t.typ").write_text(template, encoding="utf-8")
+    out = subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "typst", f"--template={tmp_path / 't.typ'}"],
+                         input="", capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == template.strip()

@@ -256,11 +256,13 @@ def _shade_overview(table) -> None:
 
 
 def _compact_table(table, text_width) -> None:
-    """Vedlegg 7: the columns' relative widths (from the generated table) over the landscape
-    text width, small type, bullet lists indented by a little instead of 720 twips, and
-    hyphenation in the cells below the header."""
+    """Vedlegg 7: the columns' relative widths over the landscape text width, small type, bullet
+    lists indented by a little instead of 720 twips, and hyphenation in the cells below the header.
+    The widths are those the generated table has (each column with its " | ", as Pandoc counts),
+    from the schema: Pandoc's own shares differ by a rounding between tables whose sources differ
+    in width (one with a long word), and every table is to have the same columns."""
     cols = table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
-    weights = [int(c.get(qn("w:w"), "1")) for c in cols]
+    weights = [w + 3 for w in schema.APPENDIX7_WIDTHS]
     total = Length(text_width).twips
     widths = [total * w // sum(weights) for w in weights]
     widths[-1] += total - sum(widths)  # exactly the text width, so a second run changes nothing
