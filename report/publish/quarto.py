@@ -53,6 +53,15 @@ class Stopped(Exception):
     """The build was interrupted (Ctrl-C, or the process told to stop)."""
 
 
+class NotGenerated(Exception):
+    """The pre-render step (tables, figures and numbers from the workbooks) failed; it has said
+    why, and Quarto was never started."""
+
+    def __init__(self, returncode: int):
+        super().__init__(returncode)
+        self.returncode = returncode
+
+
 def find_quarto() -> str | None:
     """Quarto on PATH, or the one the `quarto` extra installed beside this Python."""
     here = str(Path(sys.executable).parent)
@@ -89,10 +98,13 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     staging = root / STAGING
     before = _beside_sources(root)
     shutil.rmtree(staging, ignore_errors=True)
-    print("Lager rapporten med Quarto: HTML, PDF og Word samtidig. Fremdriften vises under.", flush=True)
     log = QuartoLog(details)
     try:
         returncode = _run(quarto, root, env, log, staging)
+    except NotGenerated as e:  # the workbooks' problems are shown already, once
+        _clean_up(root, before)
+        print(f"Rapporten ble ikke bygget.{kept}", file=sys.stderr)
+        return e.returncode or 1
     except Stopped:
         _clean_up(root, before)
         print(f"\nByggingen ble stoppet før den var ferdig.{kept} Ingen filer er latt igjen.", file=sys.stderr)
@@ -133,10 +145,11 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
 
 
 def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> int:
-    """The pre-render step once, then a Quarto per format, side by side (report/publish/formats.py),
-    each in its own process group; their outputs put together in `staging`. Quarto's lines go
-    through `log` (a failed format's, for the message), each shown with its format. Ctrl-C or
-    SIGTERM stops every Quarto and everything they started, and raises Stopped."""
+    """The pre-render step once (NotGenerated if it fails), then a Quarto per format, side by side
+    (report/publish/formats.py), each in its own process group; their outputs put together in
+    `staging`. Quarto's lines go through `log` (a failed format's, for the message), each shown
+    with its format. Ctrl-C or SIGTERM stops every Quarto and everything they started, and
+    raises Stopped."""
     def stop(signum, frame):
         raise KeyboardInterrupt
 
@@ -150,7 +163,8 @@ def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> i
             for line in pre.stdout:
                 log.add(line)
             if pre.wait() != 0:
-                return pre.returncode
+                raise NotGenerated(pre.returncode)
+        print("Lager rapporten med Quarto: HTML, PDF og Word samtidig. Fremdriften vises under.", flush=True)
         runs = formats.start(quarto, formats.copies(root), env, log.details, start_process)
         formats.wait(runs)
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 from helpers.project import FIXTURES
 
@@ -121,3 +122,24 @@ def test_a_failed_render_keeps_the_report_says_why_and_leaves_nothing_behind(pro
     assert sorted(str(p.relative_to(project)) for p in after - before if p.name != "_variables.yml") == []
     assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
     assert not (project / ".bok-ny").exists()
+
+
+@needs_quarto
+def test_bad_workbooks_stop_the_build_before_quarto_with_each_problem_said_once(project):
+    """The pre-render step's problems are the build's whole message: Quarto never ran."""
+    (project / "_bok").mkdir()
+    (project / "_bok" / "rapport.pdf").write_bytes(b"forrige rapport")
+    book = openpyxl.load_workbook(project / "data" / "oppdrag.xlsx")
+    book["Oppdrag"]["H3"] = "grnn"
+    book["Oppdrag"]["B4"] = None
+    book.save(project / "data" / "oppdrag.xlsx")
+    rapport = str(Path(sys.executable).parent / "rapport")
+    result = subprocess.run([rapport, "bygg"], cwd=project, capture_output=True, text=True, timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    for problem in ("oppdrag.xlsx › Oppdrag › H3: «grnn» er ikke en gyldig farge", "oppdrag.xlsx › Oppdrag › B4: «År» må fylles ut"):
+        assert output.count(problem) == 1, output
+    assert "Quarto" not in output, "Quarto never ran"
+    assert "Rapporten ble ikke bygget. Forrige versjon i _bok/ er beholdt." in result.stderr
+    assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
+    assert not (project / ".bygg").exists()
