@@ -12,7 +12,9 @@ MESSAGES = {
     "broken_zip": "filen er skadet eller ufullstendig (kan ikke pakkes ut). Lagre den på nytt fra Excel",
     "too_big": "filen blir {mb} MB når den pakkes ut; grensen er {limit} MB. Er dette riktig fil?",
     "xml_attack": "filen inneholder XML som ikke er tillatt (entiteter/DTD). Lagre den på nytt fra Excel",
-    "missing_sheet": "arket «{sheet}» mangler",
+    "missing_sheet": "arket «{sheet}» mangler (filen har {present}){hint}",
+    "sheet_name": "arket er lest som «{sheet}»; gi det navnet «{sheet}» (uten mellomrom først og sist)",
+    "header_row": "kolonneoverskriftene står i rad {row}, men skal stå i rad 1. Slett radene over dem",
     "hidden_sheet": "skjult ark ignoreres",
     "missing_column": "kolonnen «{header}» mangler",
     "missing_added_column": "kolonnen «{header}» mangler (den er ny i år); feltet står tomt i rapporten. "

@@ -14,7 +14,7 @@ import python_calamine
 from report.data import schema
 from report.data.cells import at, cell, column_letter, parse
 from report.data.container import safe_container
-from report.data.messages import msg
+from report.data.messages import did_you_mean, msg
 from report.data.problems import Problem, Problems
 from report.data.schema import Column, Sheet
 
@@ -65,14 +65,22 @@ def _read_workbook(path: Path, book: schema.Workbook, problems: Problems) -> dic
             if m.name not in visible:
                 problems.warning(file, m.name, None, msg("hidden_sheet"))
         tables = {}
-        wanted = [s for s in book.sheets if s.name in visible]
-        cells = _special_cells(path, [s.name for s in wanted], special)
+        # a sheet whose name differs only in case or spaces at the ends («oppdrag ») is read, with a warning
+        in_order = [m.name for m in sheets if m.name in visible]
+        folded = {name.strip().casefold(): name for name in reversed(in_order)}  # the first wins
+        names = {s.name: s.name if s.name in visible else folded.get(s.name.strip().casefold()) for s in book.sheets}
+        cells = _special_cells(path, [n for n in names.values() if n], special)
         for sheet in book.sheets:
-            if sheet not in wanted:
-                problems.error(file, None, None, msg("missing_sheet", sheet=sheet.name))
+            name = names[sheet.name]
+            if name is None:
+                present = ", ".join(f"«{n}»" for n in in_order) or "ingen synlige ark"
+                problems.error(file, None, None, msg("missing_sheet", sheet=sheet.name, present=present,
+                                                     hint=did_you_mean(sheet.name, visible)))
                 continue
-            ws = workbook.get_sheet_by_name(sheet.name)
-            tables[sheet.name] = _read_sheet(file, ws, cells.get(sheet.name, ({}, {})), sheet, problems)
+            if name != sheet.name:
+                problems.warning(file, name, None, msg("sheet_name", sheet=sheet.name))
+            ws = workbook.get_sheet_by_name(name)
+            tables[sheet.name] = _read_sheet(file, name, ws, cells.get(name, ({}, {})), sheet, problems)
     except (python_calamine.CalamineError, _Unreadable):  # XML that is not well formed, a part missing
         problems.items.clear()  # what was found before the break would only confuse
         problems.error(file, None, None, msg("broken_zip"))
@@ -122,8 +130,9 @@ def _blank(cells: list) -> bool:
     return True
 
 
-def _read_sheet(file: str, ws, special: tuple[dict, dict], sheet: Sheet, problems: Problems) -> Table:
-    where = (file, sheet.name)
+def _read_sheet(file: str, name: str, ws, special: tuple[dict, dict], sheet: Sheet, problems: Problems) -> Table:
+    """The sheet `name` in the file, read as `sheet` describes it."""
+    where = (file, name)
     height = ws.end[0] + 1 if ws.end else 0
     if height > MAX_ROWS:
         problems.error(*where, None, msg("too_many_rows", rows=height, limit=MAX_ROWS))
@@ -132,8 +141,11 @@ def _read_sheet(file: str, ws, special: tuple[dict, dict], sheet: Sheet, problem
         first = f"{column_letter(left)}{top + 1}"
         problems.error(*where, first, msg("merged", range=f"{first}:{column_letter(right)}{bottom + 1}"))
     grid = ws.to_python(skip_empty_area=False)
+    if (moved := _header_row(grid, sheet)) is not None:  # one message, not one per column
+        problems.error(*where, f"A{moved + 1}", msg("header_row", row=moved + 1))
+        return Table({}, [])
     header = [cell(v) for v in grid[0]] if grid else []
-    columns = _map_columns(file, header, sheet, problems)
+    columns = _map_columns(file, name, header, sheet, problems)
     errors, formulas = special
     found = [(columns.get(c), c, {}) for c in sheet.columns]
     rows: list[tuple[int, tuple]] = []
@@ -168,8 +180,21 @@ def _read_sheet(file: str, ws, special: tuple[dict, dict], sheet: Sheet, problem
     return Table({c.field: i for c, i in columns.items()}, rows)
 
 
-def _map_columns(file: str, header: list, sheet: Sheet, problems: Problems) -> dict[Column, int]:
-    where = (file, sheet.name)
+def _header_row(grid: list[list], sheet: Sheet) -> int | None:
+    """The row (from 0) that holds the sheet's headers when it is not the first (rows above it,
+    a title typed over the table), or None."""
+    headers = {h.casefold() for h in sheet.headers}
+
+    def matches(row: list) -> int:
+        return sum(1 for v in row if isinstance(v, str) and v.strip().casefold() in headers)
+
+    if not grid or matches(grid[0]):
+        return None
+    return next((i for i, row in enumerate(grid[1:10], start=1) if matches(row) >= min(2, len(headers))), None)
+
+
+def _map_columns(file: str, name: str, header: list, sheet: Sheet, problems: Problems) -> dict[Column, int]:
+    where = (file, name)
     by_name = {c.header.casefold(): c for c in sheet.columns}
     expected = ", ".join(sheet.headers)
     found: dict[Column, int] = {}

@@ -256,8 +256,44 @@ def test_missing_sheet_and_file(tmp_path):
     wb["Verdier"].title = "Tall"
     wb.save(path)
     msgs = _messages(tmp_path)
-    assert "indikatorer.xlsx: arket «Verdier» mangler" in msgs
+    assert "indikatorer.xlsx: arket «Verdier» mangler (filen har «Veiledning», «Katalog», «Tall»)" in msgs
     assert "helsefellesskap.xlsx: filen mangler i data/" in msgs
+
+
+def test_a_misspelt_sheet_is_named_with_the_sheets_there_are(tmp_path):
+    write_data(tmp_path)
+    path = tmp_path / "indikatorer.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["Verdier"].title = "Verdir"
+    wb.save(path)
+    assert "indikatorer.xlsx: arket «Verdier» mangler (filen har «Veiledning», «Katalog», «Verdir»). Mente du «Verdir»?" \
+        in _messages(tmp_path)
+
+
+def test_a_sheet_name_off_by_case_or_spaces_is_read_with_a_warning(tmp_path):
+    write_data(tmp_path)
+    path = tmp_path / "oppdrag.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["Oppdrag"].title = "oppdrag "
+    wb["oppdrag "]["H3"] = "grnn"
+    wb.save(path)
+    dataset, problems = load_dataset(tmp_path)
+    assert [str(p) for p in problems.warnings] == [
+        "oppdrag.xlsx › oppdrag : arket er lest som «Oppdrag»; gi det navnet «Oppdrag» (uten mellomrom først og sist)"]
+    assert [str(p) for p in problems.errors] == [
+        "oppdrag.xlsx › oppdrag  › H3: «grnn» er ikke en gyldig farge (grønn, gul, rød). Mente du «grønn»?"]
+
+
+def test_headers_below_a_title_row_are_one_message_not_one_per_column(tmp_path):
+    write_data(tmp_path)
+    path = tmp_path / "oppdrag.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["Oppdrag"].insert_rows(1, 2)
+    wb["Oppdrag"]["A1"] = "Oppdrag 2022"
+    wb.save(path)
+    errors = [m for m in _messages(tmp_path) if m.startswith("oppdrag.xlsx")]
+    assert errors == ["oppdrag.xlsx › Oppdrag › A3: kolonneoverskriftene står i rad 3, men skal stå i rad 1. "
+                      "Slett radene over dem"]
 
 
 @pytest.mark.parametrize("bad", ["Levert", "grønn"])
