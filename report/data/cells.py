@@ -65,7 +65,7 @@ def parse(raw: Any, column: Column, where: tuple, problems: Problems) -> Any:
         return None
     kind = column.kind
     if kind in (Kind.TEXT, Kind.ID):
-        text = str(raw) if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
+        text = _as_text(raw)
         if kind is Kind.ID and not _ID.match(text):
             problems.error(*at(where), msg("id", value=text))
             return None
@@ -120,6 +120,19 @@ def parse(raw: Any, column: Column, where: tuple, problems: Problems) -> Any:
             problems.error(*at(where), msg("period", value=raw))
         return period
     raise AssertionError(kind)
+
+
+def _as_text(raw: Any) -> str:
+    """A cell in a text column as the reader should see it: what Excel made of what was typed
+    (a date, a number, TRUE) written as text, never as Python writes it («2022-09-01 00:00:00»,
+    «44.0», «2.5», «True»)."""
+    if isinstance(raw, bool):
+        return "Ja" if raw else "Nei"
+    if isinstance(raw, (dt.datetime, dt.date)):
+        return f"{raw:%d.%m.%Y}"
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else str(raw).replace(".", ",")
+    return str(raw)
 
 
 def _number(raw: Any) -> float | None:

@@ -380,3 +380,15 @@ def test_a_misspelt_value_or_id_suggests_only_what_is_close(tmp_path):
     assert unknown.startswith("indikatorer.xlsx › Verdier › A2: ukjent indikator «C2» (finnes ikke i arket Katalog). "
                               "Mente du «C02»")
     assert unknown.count("«") <= 2 + 2 * 3  # at most three suggestions, not every indicator
+
+
+@pytest.mark.parametrize("typed, shown", [(True, "Ja"), (dt.datetime(2022, 9, 1), "01.09.2022"), (2.5, "2,5"), (44.0, "44")])
+def test_what_excel_made_of_a_text_cell_reads_as_text(tmp_path, typed, shown):
+    """A text column holding a date (Excel turns «1.9.2022» into one), a number or TRUE."""
+    write_data(tmp_path)
+    path = tmp_path / "oppdrag.xlsx"
+    column = next(i for i, c in enumerate(openpyxl.load_workbook(path)["Oppdrag"][1]) if c.value == "Leveranse")
+    edit(path, "Oppdrag", **{f"{openpyxl.utils.get_column_letter(column + 1)}2": typed})
+    dataset, problems = load_dataset(tmp_path)
+    assert problems.errors == []
+    assert dataset.assignments[0].deliverable == shown
