@@ -357,6 +357,24 @@ def test_the_built_site_links_to_its_downloads(rendered):
     assert ("./" + WORKBOOK in hrefs) == (site / WORKBOOK).is_file()
 
 
+def test_a_long_url_in_vedlegg_7_breaks_in_its_cell_and_leaves_the_columns_as_they_are(rendered):
+    """The built site (nhsp.scss as Quarto compiled it): a cell given a long URL in the browser."""
+    project, _ = rendered
+    url = "https://www.helsedirektoratet.no/" + "veiledere/samarbeidsavtaler-mellom-helseforetak-og-kommuner/" * 3
+    with chromium(project / "_bok") as (driver, base):
+        driver.set_window_size(1280, 900)
+        driver.get(base + "chapters/vedlegg-7-enkeltoppdrag.html")
+        widths = "return [...document.querySelectorAll('.landscape table')[1].rows[0].cells].map(c => c.offsetWidth)"
+        before = driver.execute_script(widths)
+        overflow = driver.execute_script(
+            "const t = document.querySelectorAll('.landscape table')[1];"
+            "t.tBodies[0].rows[0].cells[0].textContent = arguments[0];"
+            "const r = t.closest('.tabell-rulle'); return [r.scrollWidth, r.clientWidth]", url)
+        after = driver.execute_script(widths)
+    assert len(before) == 9 and after == before, "the URL widened its column"
+    assert overflow[0] <= overflow[1], "the table runs out of its region"
+
+
 def test_the_landing_page_names_the_publisher_not_an_author(rendered):
     project, _ = rendered
     text, elements = _page(project / "_bok", "index.html")
