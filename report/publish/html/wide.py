@@ -20,6 +20,7 @@ CARD_COLUMNS = 3  # on a phone, a table with this many columns or more shows its
 SOFT_HYPHEN = "\u00ad"
 _LONG_WORD = re.compile(r"[^\W\d_]{8,}")  # letters only: never numbers, IDs or addresses
 _PIECES = re.compile(r"<[^>]*>|(?P<text>[^<]+)")  # a tag, or the text between two
+_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")  # «intern/ekstern»: a line may break after the slash
 PAGE_WIDE = "column-page-right"
 _PAGE_CLASSES = ("page-columns", "page-full")  # what Quarto gives a section holding a page-wide element
 
@@ -36,12 +37,14 @@ def is_wide(elements: list[Element], table: Element) -> bool:
 
 
 def hyphenated(page: str, table: Element) -> list[tuple[int, int, str]]:
-    """Soft hyphens in the long words of the table's text (between its tags, never in them)."""
+    """Soft hyphens in the long words of the table's text (between its tags, never in them), and
+    a break opportunity (<wbr>, which copied text does not hold) after a slash between words."""
     edits = []
     for m in _PIECES.finditer(page, table.inner, table.close):
         if m["text"] is None:
             continue
         text = _LONG_WORD.sub(lambda w: _dictionary().inserted(w[0], hyphen=SOFT_HYPHEN), m["text"])
+        text = _SLASH.sub("/<wbr>", text)
         if text != m["text"]:
             edits.append((m.start(), m.end(), text))
     return edits
