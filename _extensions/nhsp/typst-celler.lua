@@ -7,7 +7,14 @@
 --   landscape page height). A longer row may still split: kept whole it would run off the page;
 -- * a table whose columns have widths fills the text width: Pandoc's shares of a grid table add
 --   up to a little less than the whole, and less the narrower the table's source, so two tables
---   with the same proportions (Vedlegg 7) were not equally wide.
+--   with the same proportions (Vedlegg 7) were not equally wide;
+-- * a word wider than its column (a URL, a file name, code) may break after its punctuation
+--   (before an opening bracket), and a run of letters or digits in it that is still too wide,
+--   anywhere (zero-width spaces), instead of running over the next cell. A word of letters only
+--   is left to Typst's hyphenation, unless it is longer than any word (30). The width is the
+--   same conservative estimate as for the rows (words that fit are left as they are), made
+--   here rather than measured in the template: measuring every cell doubled Typst's time and
+--   memory on a large report.
 -- No Quarto API: tests run it with Pandoc alone (tests/publish/test_typst_cells.py).
 if FORMAT ~= "typst" then
   return {}
@@ -65,6 +72,72 @@ local function keep_whole(row, widths)
   end
 end
 
+local ZWSP = "\u{200B}"
+local LONGEST_WORD = 30
+
+-- a code point a break must not go before: a combining mark, a joiner, a variation selector
+local function joins(c)
+  return (c >= 0x300 and c <= 0x36F) or (c >= 0x1AB0 and c <= 0x1AFF) or (c >= 0x1DC0 and c <= 0x1DFF)
+    or (c >= 0x20D0 and c <= 0x20FF) or (c >= 0xFE00 and c <= 0xFE0F) or (c >= 0xFE20 and c <= 0xFE2F)
+    or c == 0x200D
+end
+
+local function anywhere(run)
+  local out, previous = {}, nil
+  for _, c in utf8.codes(run) do
+    if previous and not joins(c) and previous ~= 0x200D then
+      out[#out + 1] = ZWSP
+    end
+    out[#out + 1] = utf8.char(c)
+    previous = c
+  end
+  return table.concat(out)
+end
+
+-- `word` with places to break it when it is longer than `room` characters, or nil
+local function breakable(word, room)
+  local length = utf8.len(word) or #word
+  if length <= room then
+    return nil
+  end
+  if not word:find("%p") then
+    return length > LONGEST_WORD and anywhere(word) or nil
+  end
+  local out = {}
+  for run, mark in word:gmatch("([^%p]*)(%p?)") do
+    out[#out + 1] = (utf8.len(run) or #run) > room and anywhere(run) or run
+    out[#out + 1] = mark
+  end
+  -- after a punctuation mark (before an opening bracket), but never inside a number («31.12.2023»)
+  local text = table.concat(out)
+  return (text:gsub("()(%p)()", function(at, mark, after)
+    if text:sub(at - 1, at - 1):match("%d") and text:sub(after, after):match("%d") then
+      return mark
+    end
+    return mark:match("[<%(%[{]") and ZWSP .. mark or mark .. ZWSP
+  end))
+end
+
+local function break_long_words(row, widths)
+  local column = 1
+  for _, cell in ipairs(row.cells) do
+    local width = 0
+    for i = column, column + cell.col_span - 1 do
+      width = width + (widths[i] or 0)
+    end
+    column = column + cell.col_span
+    local room = math.max(4, math.floor(LINE * width * 0.8))
+    cell.contents = cell.contents:walk({
+      Str = function(str)
+        local text = breakable(str.text, room)
+        if text then
+          return pandoc.Str(text)
+        end
+      end,
+    })
+  end
+end
+
 local function escape_block(b)
   b.content = escape_line_starts(b.content)
   return b
@@ -87,6 +160,7 @@ return {
       end
       for _, body in ipairs(tbl.bodies) do
         for _, row in ipairs(body.body) do
+          break_long_words(row, widths)
           keep_whole(row, widths)
         end
       end
