@@ -74,7 +74,7 @@ def parse(raw: Any, column: Column, where: tuple, problems: Problems) -> Any:
         value = str(raw)
         if value in column.choices:
             return value == "ja" if kind is Kind.YES_NO else value
-        folded = {c.casefold(): c for c in column.choices}
+        folded = {alias.casefold(): c for alias, c in column.aliases} | {c.casefold(): c for c in column.choices}
         normal = folded.get(" ".join(value.split()).casefold())
         if normal is None:
             problems.error(*at(where), msg("choice", value=value, noun=choice_noun(column.header), choices=", ".join(column.choices),

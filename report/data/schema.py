@@ -34,6 +34,14 @@ AREAS: dict[str, str] = {
     "kompetanse": "Kompetanse",
     "finansiering": "Finansiering",
 }
+# What writers also write for an area: its name in the report and the 2022 publication's chapter
+# titles. Read as the area, with a warning (as a value off by case or spaces).
+AREA_ALIASES: dict[str, str] = {
+    **{name: area for area, name in AREAS.items()},
+    "Status og fremgang for helsefellesskap": "helsefellesskap",
+    "Psykisk helsevern": "psykisk helse",
+    "Akuttmedisinske tjenester": "akuttmedisin",
+}
 ASSIGNMENT_TYPES = ["opprinnelig", "tillegg", "oppfølging"]
 STATUSES = ["Ikke startet", "I rute", "Forsinket", "Levert", "Avsluttet"]
 COLOURS = ["grønn", "gul", "rød"]
@@ -58,6 +66,7 @@ class Column:
     help: str
     choices: tuple[str, ...] = ()
     added: bool = False  # added after the first release: a workbook made before may lack it
+    aliases: tuple[tuple[str, str], ...] = ()  # (another way to write a choice, the choice)
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,8 @@ class Workbook:
 
 
 def _c(header, field, kind, required, help, choices=(), added=False):
-    return Column(header, field, kind, required, help, tuple(choices), added)
+    aliases = tuple(AREA_ALIASES.items()) if choices is AREAS else ()
+    return Column(header, field, kind, required, help, tuple(choices), added, aliases)
 
 
 ASSIGNMENTS = Sheet(

@@ -392,3 +392,14 @@ def test_what_excel_made_of_a_text_cell_reads_as_text(tmp_path, typed, shown):
     dataset, problems = load_dataset(tmp_path)
     assert problems.errors == []
     assert dataset.assignments[0].deliverable == shown
+
+
+@pytest.mark.parametrize("written, area", [("Akuttmedisinske tjenester", "akuttmedisin"), ("Psykisk helsevern", "psykisk helse"),
+                                           ("status og fremgang for helsefellesskap", "helsefellesskap")])
+def test_an_area_written_as_the_report_names_it_is_read_with_a_warning(tmp_path, written, area):
+    write_data(tmp_path)
+    edit(tmp_path / "oppdrag.xlsx", "Oppdrag", D2=written)
+    dataset, problems = load_dataset(tmp_path)
+    assert problems.errors == []
+    assert dataset.assignments[0].area == area
+    assert [str(p) for p in problems.warnings] == [f"oppdrag.xlsx › Oppdrag › D2: «{written}» er lest som «{area}»"]
