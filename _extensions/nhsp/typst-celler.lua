@@ -9,9 +9,9 @@
 --   up to a little less than the whole, and less the narrower the table's source, so two tables
 --   with the same proportions (Vedlegg 7) were not equally wide;
 -- * a word wider than its column (a URL, a file name, code) may break after its punctuation
---   (before an opening bracket), and a run of letters or digits in it that is still too wide,
---   anywhere (zero-width spaces), instead of running over the next cell. A word of letters only
---   is left to Typst's hyphenation, unless it is longer than any word (30). The width is the
+--   (before an opening bracket), and in code a run still too wide, anywhere (zero-width spaces),
+--   instead of running over the next cell. A word's letters are left to Typst's hyphenation,
+--   unless a run of them is longer than any word (30). The width is the
 --   same conservative estimate as for the rows (words that fit are left as they are), made
 --   here rather than measured in the template: measuring every cell doubled Typst's time and
 --   memory on a large report.
@@ -103,9 +103,14 @@ local function breakable(word, room)
   if not word:find("%p") then
     return length > LONGEST_WORD and anywhere(word) or nil
   end
+  -- In code (a URL, a file name, an ID: marks such as _ = : inside it, a dot between letters, or
+  -- digits) a run wider than the column breaks anywhere. In words («Personskadeforbundet).»,
+  -- «NHSP-oppdragene», «målområder/indikatorer») Typst hyphenates the letters, unless a run is
+  -- longer than any word.
+  local code = word:find("[_\\=?&@:#%%~|]") or word:find("%a%.%a") or word:find("%d")
   local out = {}
   for run, mark in word:gmatch("([^%p]*)(%p?)") do
-    out[#out + 1] = (utf8.len(run) or #run) > room and anywhere(run) or run
+    out[#out + 1] = (utf8.len(run) or #run) > (code and room or LONGEST_WORD) and anywhere(run) or run
     out[#out + 1] = mark
   end
   -- after a punctuation mark (before an opening bracket), but never inside a number («31.12.2023»)

@@ -124,3 +124,15 @@ def test_a_word_wider_than_its_column_stays_in_its_cell(tmp_path):
         value = value.replace("'", "«", 1).replace("'", "»", 1).replace("-", "")
         assert any(value in c for c in cells), (value, cells)
     assert "31.12.2023" in [w for *_, w in page], "a word that fits is left as it is"
+
+
+def test_a_word_before_punctuation_is_left_to_hyphenation_and_code_breaks_anywhere(tmp_path):
+    """«Personskadeforbundet).» is a word (Typst hyphenates it, with a hyphen); only code, such as a
+    file name, may break between any two letters when it is wider than its column."""
+    source, _ = _appendix7_pdf(tmp_path, {"user_involvement": "Brukere (FFO og Personskadeforbundet).",
+                                          "deliverable": "Rapport_om_utskrivningsprosessen_2021.pdf",
+                                          "measured": "Egnede målområder/indikatorer",
+                                          "dependencies": "31.12.2023"})
+    assert "Personskadeforbundet)\u200b.\u200b" in source and "målområder/\u200bindikatorer" in source
+    assert "u\u200bt\u200bs\u200bk\u200br\u200bi\u200bv" in source
+    assert "31.12.2023" in source
