@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class Run:
     returncode: int | None = None
     lane: threading.Thread | None = field(default=None, repr=False)  # the thread it runs in, with the others of its lane
     stopped: threading.Event = field(default_factory=threading.Event, repr=False)  # the build's, shared
+    missing: dict[str, list[str]] = field(default_factory=dict)  # chapters its output lacks, by form
 
 
 class _Prefixed:
@@ -87,24 +89,28 @@ def copy_sources(root: Path, folder: Path, leave_out: tuple[str, ...]) -> Path:
     return folder
 
 
-def start(quarto: str, folders: dict[str, Path], env: dict, details: bool, popen) -> list[Run]:
+def start(quarto: str, folders: dict[str, Path], env: dict, details: bool, popen,
+          check: Callable[[Path], dict[str, list[str]]]) -> list[Run]:
     """Start the formats in two lanes: the web pages in one, the PDF and then the Word file in the
     other (three Quartos at once would take half again the memory for little more speed on a
-    two-core machine). `popen(args, folder, env, niceness)` also sets up a process group."""
+    two-core machine). `popen(args, folder, env, niceness)` also sets up a process group;
+    `check(output folder)` is the build's last guard, run on each format in its lane (reading
+    the PDF takes a second, while the web pages are still being made)."""
     stopped = threading.Event()
     runs = [Run(name, folder, QuartoLog(details, out=_Prefixed(f"[{name}] ", sys.stdout)), stopped=stopped)
             for name, folder in folders.items()]
     lanes = [[r for r in runs if r.name == LONGEST], [r for r in runs if r.name != LONGEST]]
     for lane in lanes:
-        thread = threading.Thread(target=_lane, args=(lane, quarto, env, popen), daemon=True)
+        thread = threading.Thread(target=_lane, args=(lane, quarto, env, popen, check), daemon=True)
         thread.start()
         for run in lane:
             run.lane = thread
     return runs
 
 
-def _lane(runs: list[Run], quarto: str, env: dict, popen) -> None:
-    """The runs one after another, until one fails or the build is stopped."""
+def _lane(runs: list[Run], quarto: str, env: dict, popen, check) -> None:
+    """The runs one after another, each checked when it is done, until one fails or the build is
+    stopped."""
     for run in runs:
         with _PRINT:
             if run.stopped.is_set():
@@ -116,6 +122,7 @@ def _lane(runs: list[Run], quarto: str, env: dict, popen) -> None:
         run.returncode = run.process.wait()
         if run.returncode != 0:
             return
+        run.missing = check(run.folder / OUT)
 
 
 def wait(runs: list[Run]) -> None:

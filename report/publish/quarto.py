@@ -100,7 +100,7 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     shutil.rmtree(staging, ignore_errors=True)
     log = QuartoLog(details)
     try:
-        returncode = _run(quarto, root, env, log, staging)
+        returncode, gone = _run(quarto, root, env, log, staging)
     except NotGenerated as e:  # the workbooks' problems are shown already, once
         _clean_up(root, before)
         print(f"Rapporten ble ikke bygget.{kept}", file=sys.stderr)
@@ -119,7 +119,6 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
             print_problems(glyphs.where_they_are(root, characters))
         print(f"Quarto stoppet med feil (se meldingene over).{kept}", file=sys.stderr)
         return returncode or 1
-    gone = missing_chapters(root, staging)
     if gone:
         shutil.rmtree(staging, ignore_errors=True)
         log.print_warnings()
@@ -144,12 +143,13 @@ def _render(root: Path, details: bool, kept: str, final: bool) -> int:
     return 0
 
 
-def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> int:
+def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> tuple[int, dict[str, list[str]]]:
     """The pre-render step once (NotGenerated if it fails), then a Quarto per format, side by side
     (report/publish/formats.py), each in its own process group; their outputs put together in
     `staging`. Quarto's lines go through `log` (a failed format's, for the message), each shown
-    with its format. Ctrl-C or SIGTERM stops every Quarto and everything they started, and
-    raises Stopped."""
+    with its format. Returns Quarto's exit code and, per form, the chapters missing from what
+    it made (report/publish/complete.py). Ctrl-C or SIGTERM stops every Quarto and everything
+    they started, and raises Stopped."""
     def stop(signum, frame):
         raise KeyboardInterrupt
 
@@ -165,7 +165,8 @@ def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> i
             if pre.wait() != 0:
                 raise NotGenerated(pre.returncode)
         print("Lager rapporten med Quarto: HTML, PDF og Word samtidig. Fremdriften vises under.", flush=True)
-        runs = formats.start(quarto, formats.copies(root), env, log.details, start_process)
+        runs = formats.start(quarto, formats.copies(root), env, log.details, start_process,
+                             lambda output: missing_chapters(root, output))
         formats.wait(runs)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while Quarto stops changes nothing
@@ -181,10 +182,10 @@ def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> i
         log.warnings += run.log.warnings
     if failed:
         log.lines += [f"[{run.name}] {line}" for run in failed for line in run.log.lines]
-        return failed[0].returncode
+        return failed[0].returncode, {}
     formats.merge(runs, staging)
     formats.keep_beside_sources(runs, root)
-    return 0
+    return 0, {form: chapters for run in runs for form, chapters in run.missing.items()}
 
 
 def quarto_env(final: bool = False) -> dict[str, str]:

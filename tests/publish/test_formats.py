@@ -1,9 +1,12 @@
 """Each format's copy of the sources (report/publish/formats.py): what Quarto renders the book
 from, wherever the writers keep chapters and pictures, and nothing of the output or the data."""
 
+import subprocess
+import sys
+
 import yaml
 
-from report.publish.formats import copy_sources
+from report.publish.formats import FORMATS, OUT, copy_sources, start, wait
 
 
 def test_a_copy_holds_what_the_book_is_made_from_and_not_the_output_or_the_data(project, tmp_path):
@@ -25,3 +28,29 @@ def test_a_copy_holds_what_the_book_is_made_from_and_not_the_output_or_the_data(
     assert "pre-render" not in settings["project"] and "pre-render" in original["project"]
     assert settings["project"]["post-render"] == original["project"]["post-render"]
     assert settings["book"] == original["book"]
+
+
+def test_each_format_is_checked_in_its_lane_as_soon_as_it_is_made(tmp_path):
+    """The last guard runs on each format's output when its Quarto is done (the PDF is read while
+    the web pages are still being made); a failed format is not checked."""
+    folders = {name: tmp_path / name for name in FORMATS}
+    for folder in folders.values():
+        folder.mkdir()
+
+    def popen(args, folder, env, nice):  # stands in for Quarto: makes the output folder, or fails
+        fails = folder.name == "Word"
+        return subprocess.Popen([sys.executable, "-c", f"import os; os.makedirs({OUT!r}); print('ferdig'); "
+                                 f"raise SystemExit({int(fails)})"],
+                                cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    checked = []
+
+    def check(output):
+        checked.append(output)
+        return {output.parent.name: ["chapters/a.qmd"]} if output.parent.name == "PDF" else {}
+
+    runs = start("quarto", folders, {}, False, popen, check)
+    wait(runs)
+    assert sorted(checked) == [folders["HTML"] / OUT, folders["PDF"] / OUT]
+    assert {r.name: (r.returncode, r.missing) for r in runs} == {
+        "HTML": (0, {}), "PDF": (0, {"PDF": ["chapters/a.qmd"]}), "Word": (1, {})}
