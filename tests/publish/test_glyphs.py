@@ -49,7 +49,7 @@ def test_a_failed_pdf_says_where_the_character_is_and_keeps_the_report(project, 
     def failing(quarto_path, root, env, log, staging):
         log.lines += [f"[PDF] error: PDF/UA-1 error: the text `\"{NO_FONT}\"` could not be displayed with font "
                       "`\"Libertinus Serif\"`", "[PDF] ERROR: Typst compilation failed"]
-        return 1
+        return 1, {}
 
     monkeypatch.setattr(quarto, "find_quarto", lambda: "quarto")
     monkeypatch.setattr(quarto, "_run", failing)
