@@ -53,15 +53,24 @@ local function lines(cell, width)
   return count
 end
 
-local function keep_whole(row, widths)
-  local column, tallest = 1, 0
+-- each cell of `row` with its share of the table's width (the columns it spans)
+local function cells_with_widths(row, widths)
+  local out, column = {}, 1
   for _, cell in ipairs(row.cells) do
     local width = 0
     for i = column, column + cell.col_span - 1 do
       width = width + (widths[i] or 0)
     end
     column = column + cell.col_span
-    tallest = math.max(tallest, lines(cell, width))
+    out[#out + 1] = { cell, width }
+  end
+  return out
+end
+
+local function keep_whole(row, widths)
+  local tallest = 0
+  for _, pair in ipairs(cells_with_widths(row, widths)) do
+    tallest = math.max(tallest, lines(pair[1], pair[2]))
   end
   if tallest > WHOLE then
     return
@@ -124,14 +133,8 @@ local function breakable(word, room)
 end
 
 local function break_long_words(row, widths)
-  local column = 1
-  for _, cell in ipairs(row.cells) do
-    local width = 0
-    for i = column, column + cell.col_span - 1 do
-      width = width + (widths[i] or 0)
-    end
-    column = column + cell.col_span
-    local room = math.max(4, math.floor(LINE * width * 0.8))
+  for _, pair in ipairs(cells_with_widths(row, widths)) do
+    local cell, room = pair[1], math.max(4, math.floor(LINE * pair[2] * 0.8))
     cell.contents = cell.contents:walk({
       Str = function(str)
         local text = breakable(str.text, room)
