@@ -116,7 +116,8 @@ def _build_in_process(root):
     build(root)
 
 
-def test_concurrent_builds_do_not_corrupt_each_other(project):
+def test_concurrent_builds_do_not_corrupt_each_other(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1666137600")  # the stamp's minute may tick between the builds
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_build_in_process, args=(project,)) for _ in range(2)]
     for p in procs:
