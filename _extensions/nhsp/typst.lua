@@ -11,7 +11,7 @@ if not quarto.doc.is_format("typst") then
 end
 
 local vedlegg_started = false
-local NUMBER_DEPTH = 3 -- `number-depth` in _quarto.yml
+local number_depth = math.huge -- `number-depth` in _quarto.yml, read first (Quarto numbers the other formats by it)
 
 local function raw(text)
   return pandoc.RawBlock("typst", text)
@@ -24,7 +24,7 @@ local headers = {
     -- an appendix's sections are unnumbered, as in the publication: no label of theirs can be
     -- a chapter's («2.1»); its tables and figures are «Tabell V2.1» (the template). Headings
     -- deeper than `number-depth` (_quarto.yml) are unnumbered, as Quarto does in the other formats.
-    if (el.level > NUMBER_DEPTH or vedlegg_started and el.level > 1) and not el.classes:includes("unnumbered") then
+    if (el.level > number_depth or vedlegg_started and el.level > 1) and not el.classes:includes("unnumbered") then
       el.classes:insert("unnumbered")
       return el
     end
@@ -90,7 +90,14 @@ local front_matter = {
   end,
 }
 
+local settings = {
+  Meta = function(meta)
+    number_depth = tonumber(pandoc.utils.stringify(meta["number-depth"] or "")) or number_depth
+  end,
+}
+
 return {
+  settings,
   quarto.utils.combineFilters({ quarto.utils.file_metadata_filter(), headers, fills }),
   front_matter,
 }

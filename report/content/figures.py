@@ -201,16 +201,21 @@ def render_indicator_figure(indicator: Indicator, values: list[IndicatorValue], 
         fig, _ = _plot(plt, ticker, indicator, series, PHONE_WIDTH)
         fig.savefig(phone_svg, metadata={"Date": None, "Creator": None})
         plt.close(fig)
-    kind = "Stolpediagram" if len({v.period for s in series.values() for v in s}) == 1 else "Linjediagram"
+    kind = "Stolpediagram" if _periods(series)[1] else "Linjediagram"
     return IndicatorFigure(indicator.id, indicator.name, alt_text(indicator, series, kind), f"{note} {axis_note}".strip(),
                            source_line(indicator, values), svg, png, phone_svg)
+
+
+def _periods(series: dict[str, list[IndicatorValue]]) -> tuple[list, bool]:
+    """The periods shown, in order, and whether the figure is a bar chart (one period only)."""
+    periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
+    return periods, len(periods) == 1
 
 
 def _plot(plt, ticker, indicator: Indicator, series: dict[str, list[IndicatorValue]], width: float):
     """The figure `width` inches wide, in the style in effect, and the note on its value axis
     when it does not start at zero ("")."""
-    periods = sorted({v.period for s in series.values() for v in s}, key=lambda p: p.sort_key)
-    as_bars = len(periods) == 1
+    periods, as_bars = _periods(series)
     axis_note = ""
 
     def number(x: float) -> str:
