@@ -30,9 +30,11 @@ class Reference:
 
 
 def sources(root: Path) -> list[Path]:
+    """The project's chapters: every .qmd but those in the tool's folders and in hidden ones (as
+    Quarto hides them), where the copies `rapport bygg` and `rapport forhåndsvis` render lie."""
     return sorted(
         p for p in root.rglob("*.qmd")
-        if not _SKIP_DIRS.intersection(p.relative_to(root).parts) and not p.name.startswith(".")
+        if not any(part in _SKIP_DIRS or part.startswith(".") for part in p.relative_to(root).parts)
     )
 
 

@@ -36,6 +36,18 @@ def test_builds_every_block_and_figure_the_chapters_use(project):
     assert not list(project.glob("._generert-*")), "no temporary folders left behind"
 
 
+def test_the_copies_a_preview_or_a_build_renders_are_not_chapters(project):
+    """The preview's copy of the chapters (and `rapport bygg`'s) lie in hidden folders of the
+    project: their references are not the writers' (the preview once copied its copy into itself)."""
+    import shutil
+
+    before = find_references(project)
+    for copy in (".forhandsvisning", ".bygg/html"):
+        shutil.copytree(project / "chapters", project / copy / "chapters")
+        shutil.copy2(project / "index.qmd", project / copy / "index.qmd")
+    assert find_references(project) == before
+
+
 def test_manifest_names_every_input_with_its_hash(project):
     import hashlib
 
