@@ -1,38 +1,34 @@
-"""`rapport forhåndsvis`: the web version (or with `--pdf` the PDF) served and kept current while
+"""`rapport forhåndsvis`: the web pages (or with `--pdf` the PDF) served and kept current while
 writers work.
 
 Quarto's own preview re-renders a chapter when it is saved, but never notices a workbook: the
-pages stay stale until a full build. Here Quarto previews a copy of the sources
-(`.forhandsvisning/`, its own output folder there, so `_bok/` is never touched), and this loop
-watches the project: a saved chapter (or picture) is copied into the copy, and Quarto re-renders
-it; a saved workbook runs the pre-render build, and the chapters that use a block, figure or
-number that changed are copied again, so Quarto re-renders those. A workbook that cannot be read
-(still open, saved half-way) gives the same message as `rapport sjekk`, in the terminal and in a
-banner on the page (report/publish/preview_server.py), and the last good pages stay. Ctrl-C
-stops Quarto and removes the copy.
+pages stay stale until a full build. It also reads `_variables.yml` only when it reloads its view
+of the project, which can come after the chapters using a new value were rendered with the old
+one. So the preview renders here, in a copy of the sources (`.forhandsvisning/`, its own output
+folder there, so `_bok/` is never touched), one fresh `quarto render` at a time, and its own
+server (report/publish/preview_server.py) shows the pages or the PDF and tells an open page when
+it was made again.
 
-The PDF is made here, not by Quarto's preview: Quarto 1.11 previews only LaTeX PDFs as PDFs; for
-the Typst format it serves the file bare, so the browser is never told to load it again, and its
-watcher makes the book again only when a chapter's text changed, never for new numbers or
-blocks. So each change (after the same copying) runs `quarto render --to nhsp-typst` in the copy,
-and the preview's own server shows the newest whole PDF in a page that loads it again.
+This loop watches the project. A saved chapter (or picture) is copied into the copy and that
+chapter is rendered again; a saved workbook runs the pre-render build, and the chapters that use
+a block, figure or number that changed are rendered again, the page the writer has open first.
+With `--pdf` any change makes the whole PDF again. A workbook that cannot be read (still open,
+saved half-way) gives the same message as `rapport sjekk`, in the terminal and in a banner on the
+page, and the last good pages stay. Ctrl-C stops Quarto and removes the copy.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
 import signal
 import sys
-import threading
 import time
 import webbrowser
 from pathlib import Path
 
 from report.build import GENERATED, build
-from report.content.references import find_references, flatten
+from report.content.references import chapter_text, find_references, flatten, sources
 from report.content.variables import FILE as VARIABLES
 from report.data.problems import DataError, print_problems, problem_lines
 from report.publish import formats
@@ -42,10 +38,10 @@ from report.publish.quarto_log import QuartoLog
 
 FOLDER = ".forhandsvisning"
 POLL = 0.3  # seconds between looks at the files
-_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+BOOK = ""  # in the queue: the whole book (the first render, and every PDF)
 _UNREADABLE = "Regnearket kunne ikke leses, så siden viser det som var der før:"
-_NO_PDF = ("PDF-en kunne ikke lages på nytt: Quarto stoppet med feil (meldingen står i terminalen). "
-           "Siden viser den forrige PDF-en.")
+_FAILED = ("{what} kunne ikke lages på nytt: Quarto stoppet med feil (meldingen står i terminalen). "
+           "Siden viser det som var der før.")
 
 
 def preview(root: Path, port: int | None, browser: bool, pdf: bool = False) -> int:
@@ -59,50 +55,49 @@ def preview(root: Path, port: int | None, browser: bool, pdf: bool = False) -> i
         print("Forhåndsvisningen startet ikke: rett feilene under, og start den igjen.", file=sys.stderr)
         print_problems(e.problems.errors)
         return 1
+    copy = formats.copy_sources(root, root / FOLDER, ("pre-render", "post-render"))
     status = Status()
     try:
-        server = serve(status, (port or 0) if pdf else 0, pdf)
+        server = serve(status, copy / formats.OUT, port or 0, pdf)
     except OSError as e:
+        shutil.rmtree(copy, ignore_errors=True)
         print(f"Forhåndsvisningen startet ikke: porten {port} kan ikke brukes ({e.strerror or e}). "
               "Velg en annen med --port.", file=sys.stderr)
         return 1
-    copy = formats.copy_sources(root, root / FOLDER, ("pre-render", "post-render"))
+    if not pdf:
+        add_banner(copy)
     env = quarto_env()
-    process = None  # Quarto's preview of the web pages (the PDF is made here, one render at a time)
-    if pdf:
-        print(f"Forhåndsvisningen av PDF-en: {address(server)}/", flush=True)
-        if browser:
-            webbrowser.open(f"{address(server)}/")
-    else:
-        add_banner(copy, server)
-        args = [quarto, "preview", "--render", "html", "--to", "html"] + (["--port", str(port)] if port else [])
-        process = start_process(args + ([] if browser else ["--no-browser"]), copy, env)
-        threading.Thread(target=_echo, args=(process,), daemon=True).start()
     made = "PDF-en" if pdf else "nettsidene"
-    print(f"Forhåndsvisningen starter ({made} lages først). Lagre et kapittel eller et regneark, så "
-          "oppdateres siden. Stopp med Ctrl-C.", flush=True)
+    print(f"Forhåndsvisningen av {made}: {address(server)}/ ({made} lages først). Lagre et kapittel eller "
+          "et regneark, så oppdateres siden. Stopp med Ctrl-C.", flush=True)
+    if browser:
+        webbrowser.open(f"{address(server)}/")
     seen = _state(root)
+    queue = [BOOK]  # what is to be rendered, in order
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     old = signal.signal(signal.SIGTERM, stop)
     try:
-        if pdf:
-            _make_pdf(quarto, copy, env, status)
-        while process is None or process.poll() is None:
+        while True:
             now = _state(root)
             changed = {p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
             seen = now
-            if changed and _update(root, copy, changed, status) and pdf:
-                _make_pdf(quarto, copy, env, status)
-            time.sleep(POLL)
-        print("Quarto stoppet forhåndsvisningen.", file=sys.stderr)
-        return process.returncode or 1
+            if changed:
+                queue += [f for f in _update(root, copy, changed, status) if f not in queue]
+            if not queue:
+                time.sleep(POLL)
+                continue
+            if pdf:
+                queue.clear()
+                _render(quarto, copy, env, status, BOOK, pdf)
+            else:
+                viewed = status.viewed_source()
+                source = viewed if viewed in queue else queue[0]
+                queue.remove(source)
+                _render(quarto, copy, env, status, source, pdf)
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while Quarto stops changes nothing
-        if process is not None:
-            stop_process(process)
         print("\nForhåndsvisningen er stoppet. _bok/ er som før.")
         return 0
     finally:
@@ -113,35 +108,43 @@ def preview(root: Path, port: int | None, browser: bool, pdf: bool = False) -> i
         shutil.rmtree(copy, ignore_errors=True)
 
 
-def _make_pdf(quarto: str, copy: Path, env: dict, status: Status) -> None:
-    """The whole PDF made again in the copy and served once it is done; if Quarto fails, the last
-    one stays (and the page says so)."""
+def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf: bool) -> None:
+    """One `quarto render` in the copy: the whole book (BOOK) or one chapter, as web pages or
+    the PDF. The server is told what is new; if Quarto fails, what was there stays (and the page
+    says so)."""
     started = time.monotonic()
+    what = "PDF-en" if pdf else (f"Siden for {source}" if source else "Nettsidene")
+    if source:
+        print(f"Oppdaterer {source} …", flush=True)
     log = QuartoLog()
-    process = start_process([quarto, "render", "--to", formats.FORMATS["PDF"], "--output-dir", formats.OUT],
-                            copy, env)
+    process = start_process([quarto, "render", *([source] if source else []), "--to",
+                             formats.FORMATS["PDF" if pdf else "HTML"], "--output-dir", formats.OUT], copy, env)
     try:
         for line in process.stdout:
             log.add(line)
         returncode = process.wait()
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while Quarto stops changes nothing
         stop_process(process)
         raise
-    made = sorted((copy / formats.OUT).glob("*.pdf"))
-    if returncode != 0 or not made:  # Quarto's lines, with its error, are shown already
-        print(_NO_PDF, file=sys.stderr, flush=True)
-        status.show("pdf", _NO_PDF)
+    made = sorted((copy / formats.OUT).glob("*.pdf")) if pdf else [copy / formats.OUT / "index.html"]
+    if returncode != 0 or not made[0:1] or not made[0].is_file():  # Quarto's lines, with its error, are shown
+        message = _FAILED.format(what=what)
+        print(message, file=sys.stderr, flush=True)
+        status.show(f"quarto {source}", message)
         return
-    status.new_pdf(made[0].read_bytes())
-    status.show("pdf", None)
+    status.show(f"quarto {source}", None)
+    if pdf:
+        status.new_pdf(made[0].read_bytes())
+    else:
+        status.made(source)
     log.print_warnings()
-    print(f"PDF-en er oppdatert på siden ({time.monotonic() - started:.0f} s).", flush=True)
+    print(f"{what} er oppdatert ({time.monotonic() - started:.0f} s).", flush=True)
 
 
 def _state(root: Path) -> dict[Path, tuple[int, int]]:
     """Each watched file's size and time of change: the chapters, the pictures, the workbooks."""
-    files = [*root.glob("*.qmd"), *root.glob("chapters/*.qmd"), *root.glob("data/*.xlsx"), *root.glob("figures/*")]
+    files = [*sources(root), *root.glob("data/*.xlsx"), *root.glob("figures/*")]
     state = {}
     for path in files:
         if path.name.startswith(("~$", ".")):  # Excel's and LibreOffice's lock files
@@ -154,35 +157,36 @@ def _state(root: Path) -> dict[Path, tuple[int, int]]:
     return state
 
 
-def _update(root: Path, copy: Path, changed: set[Path], status: Status) -> bool:
-    """The changed files (and what a changed workbook changes) into the copy; whether the copy
-    changed. A workbook that cannot be read sets the page's message until one can again."""
-    sources = [p for p in changed if p.suffix != ".xlsx"]
-    data = any(p.suffix == ".xlsx" for p in changed)
-    if data:
+def _update(root: Path, copy: Path, changed: set[Path], status: Status) -> list[str]:
+    """The changed files (and what a changed workbook changes) into the copy; the chapters to
+    render again (relative paths). A workbook that cannot be read sets the page's message until
+    one can again."""
+    chapters = {p for p in changed if p.suffix == ".qmd"}
+    pictures = {p for p in changed if p.suffix not in (".qmd", ".xlsx")}
+    if any(p.suffix == ".xlsx" for p in changed):
         try:
-            sources += _after_data_change(root, copy)
+            chapters |= _after_data_change(root, copy)
             status.show("data", None)
         except DataError as e:
             print(_UNREADABLE, file=sys.stderr)
             print_problems(e.problems.errors)
             status.show("data", "\n".join([_UNREADABLE, *problem_lines(e.problems.errors)]))
-            data = False
-    for path in sorted(set(sources)):
+    for path in chapters | pictures:
         target = copy / path.relative_to(root)
         if path.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
-            os.utime(target)  # newer than what Quarto rendered, even when copied back unchanged
-            print(f"Oppdaterer {path.relative_to(root).as_posix()} …", flush=True)
         else:
             target.unlink(missing_ok=True)
-    return data or bool(sources)
+    if pictures:  # the chapters that show them
+        names = {p.name for p in pictures}
+        chapters |= {p for p in sources(root) if any(n in chapter_text(p) for n in names)}
+    return sorted(p.relative_to(root).as_posix() for p in chapters if p.exists())
 
 
-def _after_data_change(root: Path, copy: Path) -> list[Path]:
+def _after_data_change(root: Path, copy: Path) -> set[Path]:
     """The pre-render build again (DataError if a workbook cannot be read); the chapters that use
-    what changed (to render again)."""
+    what changed."""
     before_blocks = _texts(root / GENERATED / "blokker")
     before_values = _values(root)
     before_figures = _texts(root / GENERATED / "figurer")
@@ -193,9 +197,9 @@ def _after_data_change(root: Path, copy: Path) -> list[Path]:
     names = {n for n in values.keys() | before_values.keys() if values.get(n) != before_values.get(n)}
     shutil.copytree(root / GENERATED, copy / GENERATED, dirs_exist_ok=True)
     shutil.copy2(root / VARIABLES, copy / VARIABLES)
-    used = {f"figur-{Path(f).stem}" for f in figures} | {Path(b).stem for b in blocks}
-    return [root / r.file for r in find_references(root)
-            if (r.kind == "blokk" and r.name in used) or (r.kind == "var" and r.name in names)]
+    used = {f"figur-{Path(f).stem.removesuffix('-smal')}" for f in figures} | {Path(b).stem for b in blocks}
+    return {root / r.file for r in find_references(root)
+            if (r.kind == "blokk" and r.name in used) or (r.kind == "var" and r.name in names)}
 
 
 def _texts(folder: Path) -> dict[str, bytes]:
@@ -207,11 +211,3 @@ def _values(root: Path) -> dict[str, str]:
         return flatten(json.loads((root / VARIABLES).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return {}
-
-
-def _echo(process) -> None:
-    """Quarto's lines as they come, with «[Quarto]» first (in a thread of its own)."""
-    for line in process.stdout:
-        line = _COLOUR.sub("", line).strip()
-        if line:
-            print(f"[Quarto] {line}", flush=True)

@@ -3,6 +3,7 @@
     .venv/bin/python scripts/benchmark.py            # sample, 10× and 50×, 3 runs each
     .venv/bin/python scripts/benchmark.py --runs 5 --scales 1 10
     .venv/bin/python scripts/benchmark.py --runs 1 --scales 1 10 --steps d e   # the full build only
+    .venv/bin/python scripts/benchmark.py --runs 5 --scales 1 --steps f        # the writer's loop only
 
 Each step runs in its own process and reports its own peak memory (max RSS, with Pandoc's
 or Quarto's when they run):
@@ -14,6 +15,9 @@ plain `quarto render` of the same book after the pre-render step, without the pr
 post-render steps, one format after another (Quarto's own way). Their peak memory is the sum
 over every process of the build at its highest (sampled), since the formats run at once.
 Pandoc and Quarto run with the runtime settings `rapport bygg` gives them (PANDOC_RUNTIME).
+(f) The writer's loop: seconds from saving a chapter, and from saving a workbook, until
+`rapport forhåndsvis` serves the page with the change, beside Quarto's own preview of the twin
+(the time Quarto needs to render that one chapter again).
 Synthetic data is the sample plus generated assignments (25 × scale) and indicator values
 for kommuner (40 indicators × 10 years × up to 356 kommuner), written with the project's
 own workbook writer.
@@ -25,11 +29,15 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +47,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from report.data import schema  # noqa: E402
 from report.data.load import load_dataset  # noqa: E402
 from report.data.workbooks import as_row, write_workbook  # noqa: E402
-from report.publish.quarto import PANDOC_RUNTIME  # noqa: E402
+from report.publish.quarto import PANDOC_RUNTIME, stop_process  # noqa: E402
 
 KOMMUNER = 356
 STEP_CODE = {
@@ -169,11 +177,114 @@ def _edit_assignments(project: Path, run: int) -> None:
     wb.save(path)
 
 
+LOOP_CHAPTER = ("chapters/samhandling.qmd", "chapters/samhandling.html")
+LOOP_PAGE = "chapters/psykisk-helse.html"  # shows A10's latest value
+
+
+def writer_loop(project: Path, runs: int) -> list[tuple[str, list[float]]]:
+    """(f) Seconds from saving to served: a sentence added to a chapter and a new value for A10 in
+    indikatorer.xlsx under `rapport forhåndsvis`, and the same sentence under Quarto's own
+    preview of the twin (Quarto alone, blocks in place)."""
+    rapport = str(Path(sys.executable).parent / "rapport")
+    _quarto_alone(project, 0)
+    chapter, workbook = (LOOP_CHAPTER[1], _add_sentence), (LOOP_PAGE, _set_a10)
+    alone = _served_after([shutil.which("quarto"), "preview", "--render", "html", "--to", "html", "--no-browser"],
+                          _TWINS[project], runs, {"kapittel": chapter}, opened=False)
+    ours = _served_after([rapport, "forhåndsvis", "--no-browser"], project, runs,
+                         {"kapittel": chapter, "regneark": workbook}, opened=True)
+    return [("quarto preview alene: kapittel", alone["kapittel"]),
+            ("forhåndsvis: kapittel", ours["kapittel"]), ("forhåndsvis: regneark", ours["regneark"])]
+
+
+def _served_after(command: list[str], project: Path, runs: int, edits: dict,
+                  opened: bool) -> dict[str, list[float]]:
+    """For each edit (name → the page it changes, and the edit), `runs` times: the edit is saved,
+    then the seconds until the page is served with the change. `command` serves the project on a
+    port it is given. With `opened`, the page is open in the writer's browser, which asks the
+    preview's /status about it every second."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([*command, "--port", str(port)], cwd=project, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={**PANDOC_RUNTIME, **os.environ},
+                               start_new_session=True)
+    seconds: dict[str, list[float]] = {name: [] for name in edits}
+    open_page = [LOOP_CHAPTER[1]]
+    stopped = threading.Event()
+    if opened:
+        threading.Thread(target=_browser, args=(port, open_page, stopped), daemon=True).start()
+    try:
+        if _wait_for(port, LOOP_CHAPTER[1], "Samhandling", 600) is None:
+            raise SystemExit(f"{command[0]} served nothing in {project}")
+        time.sleep(5)  # the first render's last steps settle
+        for run in range(runs):
+            for name, (page, edit) in edits.items():
+                open_page[0] = page
+                time.sleep(2)  # the writer opens the page, then saves
+                wanted = edit(project, f"{run}{name}")
+                seconds[name].append(_wait_for(port, page, wanted, 120) or float("inf"))
+                time.sleep(8)  # the writer reads the page before saving again
+    finally:
+        stopped.set()
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in its terminal
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            stop_process(process)
+    return seconds
+
+
+def _browser(port: int, open_page: list[str], stopped: threading.Event) -> None:
+    """What an open page does in the preview: it asks /status about itself every second."""
+    while not stopped.wait(1):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/status?side=/{open_page[0]}", timeout=10).read()
+        except OSError:
+            pass
+
+
+def _wait_for(port: int, page: str, wanted: str, timeout: float) -> float | None:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=10) as r:
+                if wanted in r.read().decode("utf-8", "replace"):
+                    return time.monotonic() - start
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return None
+
+
+def _add_sentence(project: Path, tag: str) -> str:
+    chapter = project / LOOP_CHAPTER[0]
+    sentence = f"Setning {tag} fra skribenten."
+    chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+    return sentence
+
+
+_A10 = iter(range(50, 100))
+
+
+def _set_a10(project: Path, tag: str) -> str:
+    """A10's latest value changed and the workbook saved, as Excel saves it (a new file)."""
+    import openpyxl
+
+    path = project / "data" / "indikatorer.xlsx"
+    wb = openpyxl.load_workbook(path)
+    value = next(_A10) + 0.3
+    row = next(r for r in wb["Verdier"].iter_rows(min_row=2)
+               if (r[0].value, str(r[1].value), r[2].value) == ("A10", "2021", "land"))
+    row[4].value = value
+    wb.save(path)
+    return f"til {value:.1f}&nbsp;døgn i 2021".replace(".", ",")  # as the page says it
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--steps", nargs="+", default=list("abcde"), help="of the steps a–e, these")
+    parser.add_argument("--steps", nargs="+", default=list("abcdef"), help="of the steps a–f, these")
     args = parser.parse_args()
     # (step code, label, what to do before each run)
     steps = [("a", "laste og validere data", None), ("b", "bygg fra scratch", _from_scratch),
@@ -182,10 +293,14 @@ def main() -> None:
     if shutil.which("quarto"):
         steps += [("d", "rapport bygg (3 formater)", None), ("e", "quarto alene (3 formater)", _quarto_alone)]
     steps = [step for step in steps if step[0] in args.steps]
-    print(f"{'skala':>5}  {'steg':<28} {'median s':>9} {'maks MB':>8}  (median av {args.runs} kjøringer)")
+    print(f"{'skala':>5}  {'steg':<32} {'median s':>9} {'maks MB':>8}  (median av {args.runs} kjøringer)")
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales:
             project = make_project(scale, Path(tmp) / f"x{scale}")
+            if "f" in args.steps and shutil.which("quarto"):
+                for label, times in writer_loop(make_project(scale, Path(tmp) / f"loop{scale}"), args.runs):
+                    spread = f"{min(times):.1f}–{max(times):.1f}"
+                    print(f"{scale:>4}×  {label:<32} {statistics.median(times):>9.2f} {'':>8}  ({spread})", flush=True)
             for step, label, prepare in steps:
                 times, peaks = [], []
                 for run in range(args.runs):
@@ -194,7 +309,7 @@ def main() -> None:
                     wall, peak = run_step(_TWINS.get(project, project) if step == "e" else project, step)
                     times.append(wall)
                     peaks.append(peak)
-                print(f"{scale:>4}×  {label:<28} {statistics.median(times):>9.2f} {max(peaks):>8.0f}", flush=True)
+                print(f"{scale:>4}×  {label:<32} {statistics.median(times):>9.2f} {max(peaks):>8.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,15 +7,16 @@ value for, and text still marked unfinished, are warnings naming the chapter and
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from report.data.config import NOT_BOOK
 from report.data.messages import close_names
 from report.data.problems import Problems
 
 _SHORTCODE = re.compile(r"(?<!\{)\{\{<\s*(blokk|var)\s+([^\s>]*)\s*>\}\}")
-_SKIP_DIRS = {"_bok", "_generert", ".venv", ".quarto", "_extensions"}
 MISSING = "–"  # what `variables.variables` gives for a value the data lacks
 UNFINISHED = "[UFERDIG]"  # the writers' marker for unfinished text (README)
 _PLACEHOLDER = re.compile(r"Skriv her|" + re.escape(UNFINISHED), re.IGNORECASE)
@@ -30,12 +31,14 @@ class Reference:
 
 
 def sources(root: Path) -> list[Path]:
-    """The project's chapters: every .qmd but those in the tool's folders and in hidden ones (as
-    Quarto hides them), where the copies `rapport bygg` and `rapport forhåndsvis` render lie."""
-    return sorted(
-        p for p in root.rglob("*.qmd")
-        if not any(part in _SKIP_DIRS or part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    """The project's chapters: every .qmd but those in folders that are not the book's, and in
+    folders Quarto leaves alone (hidden, or named with "_" first), where the copies `rapport bygg`
+    and `rapport forhåndsvis` render and the generated files lie. Those are never walked."""
+    found = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith((".", "_")) and f not in NOT_BOOK)
+        found += [Path(folder, f) for f in files if f.endswith(".qmd") and not f.startswith(".")]
+    return sorted(found)
 
 
 def chapter_text(path: Path) -> str:

@@ -20,6 +20,10 @@ QUARTO_FILE = "_quarto.yml"
 # make the version to publish, without the draft's marks.
 FINAL_ENV = "RAPPORT_ENDELIG"
 MOVED = {"tittel": "book: title", "forfatter": "book: author"}  # rapport.toml keys now in _quarto.yml
+# Folders of the project that hold no part of the book: the output, the data, the writers' rounds,
+# and the tool's code and tests. Hidden folders (git, caches, the copies the build and the preview
+# render) are not the book's either.
+NOT_BOOK = frozenset({"_bok", "data", "innspill", "utgivelser", "report", "tests", "node_modules"})
 
 
 @dataclass(frozen=True)

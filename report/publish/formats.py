@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from report.data.config import QUARTO_FILE
+from report.data.config import NOT_BOOK, QUARTO_FILE
 from report.publish.quarto_log import QuartoLog
 
 WORK = ".bygg"  # root/.bygg/FORMAT/: a format's copy of the sources
@@ -29,10 +29,6 @@ FORMATS = {"PDF": "nhsp-typst", "Word": "docx", "HTML": "html"}
 # machine first, and the PDF and the Word file share what is left (a lower priority, `nice`).
 LONGEST = "HTML"
 NICE = 10
-# What a copy leaves out of the project folder: the output, the data (the pre-render step has
-# run), the writers' rounds, the tool's code and tests, and anything hidden (git, caches, the
-# copies themselves). Everything else goes along, wherever the book's chapters and pictures are.
-_LEFT_OUT = {"_bok", "data", "innspill", "utgivelser", "report", "tests", "node_modules"}
 _PRINT = threading.Lock()
 
 
@@ -71,14 +67,15 @@ def copies(root: Path) -> dict[str, Path]:
 
 
 def copy_sources(root: Path, folder: Path, leave_out: tuple[str, ...]) -> Path:
-    """What Quarto renders the book from, copied to `folder`; its `_quarto.yml` without the
-    project steps in `leave_out` ("pre-render", "post-render")."""
+    """What Quarto renders the book from, copied to `folder`: everything but the folders that are
+    not the book's (NOT_BOOK; the pre-render step has read the data) and hidden ones. Its
+    `_quarto.yml` is without the project steps in `leave_out` ("pre-render", "post-render")."""
     settings = yaml.safe_load((root / QUARTO_FILE).read_text(encoding="utf-8"))
     for step in leave_out:
         settings.get("project", {}).pop(step, None)
     folder.mkdir(parents=True, exist_ok=True)
     for path in root.iterdir():
-        if path.name.startswith((".", "~$")) or path.name in _LEFT_OUT or path.name.endswith(".egg-info"):
+        if path.name.startswith((".", "~$")) or path.name in NOT_BOOK or path.name.endswith(".egg-info"):
             continue
         if path.is_dir():
             shutil.copytree(path, folder / path.name, ignore=shutil.ignore_patterns(".*", "~$*", "__pycache__"),

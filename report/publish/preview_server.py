@@ -1,20 +1,23 @@
-"""The preview's own small web server (`rapport forhåndsvis`): what the page should say about a
-problem (a workbook that cannot be read, a PDF that could not be made), and with `--pdf` the
-PDF itself with a page to view it in.
+"""The preview's own small web server (`rapport forhåndsvis`): the web pages Quarto made in the
+preview's copy (or with `--pdf` the PDF, in a page to view it in), and what the page should say
+about a problem (a workbook that cannot be read, a page or PDF that could not be made).
 
-Every page the preview shows asks the server for `/status` each second, and shows the message in
-a banner at the top, or hides the banner when there is none. The message is set as text, never
-as markup, so whatever a workbook holds shows as written. With `--pdf` the viewer page also
-loads the PDF again when a new one has been made.
+Every page the preview shows asks the server for `/status` each second, naming itself. The
+answer holds the message, shown in a banner at the top (set as text, never as markup, so
+whatever a workbook holds shows as written), and which version of that page is newest: a page
+made again loads itself again. With `--pdf` the viewer page loads the newest PDF. The server
+also learns from the asking which page the writer has open, which the preview renders first.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
@@ -37,15 +40,20 @@ _SCRIPT = """<script>
   banner.style.cssText += ";margin:0;padding:.75rem 1rem;background:#fdecea;color:#5f1410;"
     + "border-bottom:3px solid #b3261e;font:1rem/1.5 system-ui,sans-serif;white-space:pre-wrap";
   const pdf = document.getElementById("nhsp-pdf");
-  let shown = 0;
+  const asking = "/status?side=" + encodeURIComponent(location.pathname);
+  let shown = 0, version = null;
   async function look() {
     try {
-      const status = await (await fetch(__STATUS__, {cache: "no-store"})).json();
+      const status = await (await fetch(asking, {cache: "no-store"})).json();
       if (banner.textContent !== status.melding) banner.textContent = status.melding;
       banner.hidden = !status.melding;
+      if (status.side != null) {
+        if (version === null) version = status.side;
+        else if (status.side !== version) location.reload();
+      }
       if (pdf && status.pdf !== shown) {
         shown = status.pdf;
-        pdf.src = __PDF__ + "?v=" + shown;
+        pdf.src = "/__PDF__?v=" + shown;
         pdf.hidden = false;
         document.getElementById("nhsp-venter").hidden = true;
       }
@@ -57,11 +65,11 @@ _SCRIPT = """<script>
 </script>
 """
 
-_VIEWER = """<!doctype html>
+_PAGE = """<!doctype html>
 <html lang="nb">
 <head>
 <meta charset="utf-8">
-<title>Forhåndsvisning av PDF-en</title>
+<title>Forhåndsvisning</title>
 <style>
 html, body { height: 100%; margin: 0; }
 body { display: flex; flex-direction: column; font: 1rem/1.5 system-ui, sans-serif; }
@@ -71,30 +79,54 @@ p { margin: 1rem; }
 </head>
 <body>
 <div id="nhsp-melding" role="alert" hidden></div>
-<p id="nhsp-venter">PDF-en lages nå. Den vises her når den er ferdig, og lages på nytt hver gang du lagrer
-et kapittel eller et regneark.</p>
-<iframe id="nhsp-pdf" title="PDF-en" hidden></iframe>
+<p id="nhsp-venter">__WAITING__</p>
+__FRAME__
 __SCRIPT__</body>
 </html>
 """
 
 
+_WAITING = {
+    True: "PDF-en lages nå. Den vises her når den er ferdig, og lages på nytt hver gang du lagrer et kapittel "
+          "eller et regneark.",
+    False: "Nettsidene lages nå. De vises her når de er ferdige, og lages på nytt hver gang du lagrer et "
+           "kapittel eller et regneark.",
+}
+_OPEN = 5.0  # seconds: a page that asked this recently is open
+
+
 class Status:
-    """What the pages should show: a message for each kind of problem, and the newest PDF."""
+    """What the pages should show: a message for each kind of problem, which version of each page
+    is newest, the newest PDF, and the page the writer looked at last."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._messages: dict[str, str] = {}
+        self._book = 0  # times the whole book was made
+        self._pages: dict[str, int] = {}  # times a chapter was made alone, by source
         self._pdf = b""
         self._version = 0
+        self._viewed: tuple[str, float] | None = None
 
     def show(self, kind: str, message: str | None) -> None:
-        """The message for `kind` ("data", "pdf"), or none (the problem is gone)."""
+        """The message for `kind` ("data", "quarto chapters/x.qmd" …), or none (the problem is gone)."""
         with self._lock:
             if message:
                 self._messages[kind] = message
             else:
                 self._messages.pop(kind, None)
+
+    def made(self, source: str) -> None:
+        """A chapter (or with "" the whole book) was made again: its pages load again."""
+        with self._lock:
+            if source:
+                self._pages[source] = self._pages.get(source, 0) + 1
+            else:
+                self._book += 1
+
+    def book_made(self) -> bool:
+        with self._lock:
+            return self._book > 0
 
     def new_pdf(self, content: bytes) -> None:
         with self._lock:
@@ -104,32 +136,58 @@ class Status:
         with self._lock:
             return self._pdf
 
-    def as_json(self) -> bytes:
+    def viewed_source(self) -> str | None:
+        """The chapter whose page the writer has open (asked last, and lately), or None."""
         with self._lock:
-            message = "\n\n".join(self._messages.values())
-            return json.dumps({"melding": message, "pdf": self._version}, ensure_ascii=False).encode("utf-8")
+            if self._viewed and time.monotonic() - self._viewed[1] < _OPEN:
+                return self._viewed[0]
+            return None
+
+    def as_json(self, page: str | None) -> bytes:
+        """The answer to the page `page` (its path on the server), which is then the one open."""
+        with self._lock:
+            answer = {"melding": "\n\n".join(self._messages.values()), "pdf": self._version}
+            if page is not None:
+                source = source_of(page)
+                self._viewed = (source, time.monotonic())
+                answer["side"] = self._book + self._pages.get(source, 0)
+            return json.dumps(answer, ensure_ascii=False).encode("utf-8")
 
 
-class _Handler(BaseHTTPRequestHandler):
+def source_of(page: str) -> str:
+    """The chapter a page is made from: "/chapters/x.html" → "chapters/x.qmd", "/" → "index.qmd"."""
+    page = page.strip("/") or "index.html"
+    return (page if page.endswith(".html") else f"{page}/index.html").removesuffix(".html") + ".qmd"
+
+
+class _Handler(SimpleHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:
-        status, path = self.server.status, urlsplit(self.path).path
-        if path == "/status":
-            self._send(status.as_json(), "application/json")
-        elif path == "/" and self.server.viewer:
-            self._send(self.server.viewer, "text/html; charset=utf-8")
-        elif path == f"/{PDF}" and (content := status.pdf()):
-            self._send(content, "application/pdf")
+        server, url = self.server, urlsplit(self.path)
+        if url.path == "/status":
+            page = None if server.pdf else parse_qs(url.query).get("side", [None])[0]
+            self._send(server.status.as_json(page), "application/json")
+        elif server.pdf:
+            if url.path == "/":
+                self._send(server.page, "text/html; charset=utf-8")
+            elif url.path == f"/{PDF}" and (content := server.status.pdf()):
+                self._send(content, "application/pdf")
+            else:
+                self.send_error(404)
+        elif not server.status.book_made():
+            self._send(server.page, "text/html; charset=utf-8")
         else:
-            self.send_error(404)
+            super().do_GET()  # the pages Quarto made, as files
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
 
     def _send(self, body: bytes, kind: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Access-Control-Allow-Origin", "*")  # Quarto's pages come from another port
         self.end_headers()
         self.wfile.write(body)
 
@@ -140,16 +198,19 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int, status: Status, viewer: bytes | None):
-        super().__init__(("127.0.0.1", port), _Handler)
-        self.status, self.viewer = status, viewer
+    def __init__(self, port: int, status: Status, folder: Path, pdf: bool):
+        super().__init__(("127.0.0.1", port), functools.partial(_Handler, directory=str(folder)))
+        self.status, self.pdf = status, pdf
+        frame = '<iframe id="nhsp-pdf" title="PDF-en" hidden></iframe>' if pdf else ""
+        self.page = (_PAGE.replace("__WAITING__", _WAITING[pdf]).replace("__FRAME__", frame)
+                     .replace("__SCRIPT__", _script()).encode("utf-8"))
 
 
-def serve(status: Status, port: int = 0, pdf: bool = False) -> _Server:
-    """The server, answering in a thread of its own (`port` 0: one the system picks). With `pdf`
-    it also shows the PDF at /; stop it with `.shutdown()`. OSError if the port is taken."""
-    viewer = _VIEWER.replace("__SCRIPT__", _script("")).encode("utf-8") if pdf else None
-    server = _Server(port, status, viewer)
+def serve(status: Status, folder: Path, port: int = 0, pdf: bool = False) -> _Server:
+    """The server, answering in a thread of its own (`port` 0: one the system picks): the web
+    pages in `folder` once the book is made (a page that waits for them before), or with `pdf`
+    the PDF at /. Stop it with `.shutdown()`. OSError if the port is taken."""
+    server = _Server(port, status, folder, pdf)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -158,14 +219,14 @@ def address(server: _Server) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
-def _script(base: str) -> str:
-    """The banner's script; `base`: this server's address, "" on its own page."""
-    return _SCRIPT.replace("__STATUS__", json.dumps(f"{base}/status")).replace("__PDF__", json.dumps(f"{base}/{PDF}"))
+def _script() -> str:
+    return _SCRIPT.replace("__PDF__", PDF)
 
 
-def add_banner(copy: Path, server: _Server) -> None:
-    """Every web page of the preview's copy (`copy`) gets the banner."""
-    (copy / INCLUDE).write_text(_script(address(server)), encoding="utf-8")
+def add_banner(copy: Path) -> None:
+    """Every web page of the preview's copy (`copy`) gets the banner and loads itself again when
+    it was made again."""
+    (copy / INCLUDE).write_text(_script(), encoding="utf-8")
     path = copy / QUARTO_FILE
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
     html = settings.setdefault("format", {}).setdefault("html", {})

@@ -116,6 +116,16 @@ def test_the_preview_follows_chapters_and_workbooks_and_leaves_the_report_alone(
         seconds = _served(port, "chapters/samhandling.html", "En ny setning fra skribenten.", 60)
         assert seconds is not None
         print(f"\nnettsidene: kapittel lagret → på siden: {seconds:.1f} s")
+        chapter = project / "chapters" / "samhandling.qmd"
+        text = chapter.read_text(encoding="utf-8")
+        chapter.write_text(text + "\n{{< blokk finnes-ikke >}}\n", encoding="utf-8")  # Quarto stops on it
+        assert "Siden for chapters/samhandling.qmd kunne ikke lages på nytt" in _message(port, "Quarto", 60)["melding"]
+        assert _served(port, "chapters/samhandling.html", "En ny setning fra skribenten.", 5) is not None
+        chapter.write_text(text, encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while _status(port)["melding"] and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert _status(port)["melding"] == ""
         _set_a10(project, 77.7)
         seconds = _served(port, "chapters/psykisk-helse.html", "77,7", 120)
         assert seconds is not None
@@ -155,10 +165,14 @@ def test_a_workbook_that_cannot_be_read_shows_on_the_page_until_it_is_fixed(proj
             start = time.monotonic()
             WebDriverWait(driver, 60).until(lambda d: not banner.is_displayed())
             print(f"\nnettsidene: regneark rettet → meldingen borte: {time.monotonic() - start:.1f} s")
-            assert _served(port, "chapters/psykisk-helse.html", "88,8", 120) is not None
+            # the open page loads itself again when it was made again
+            WebDriverWait(driver, 120).until(lambda d: "88,8" in d.find_element(By.TAG_NAME, "main").text)
         finally:
             output = _stop(process)
     _left_alone(project, process, output)
+    # the page the writer has open is made first (the others follow in the order of their names)
+    after_fix = output[output.rindex("Regnearket kunne ikke leses"):]
+    assert re.search(r"Oppdaterer (\S+)", after_fix).group(1) == "chapters/psykisk-helse.qmd", after_fix
 
 
 @needs_quarto
