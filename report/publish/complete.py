@@ -12,8 +12,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pypdfium2
 from docx import Document
-from pypdf import PdfReader
 
 from report.content.chapters import book_chapters, markdown_lines
 from report.content.references import chapter_text
@@ -53,7 +53,11 @@ def _texts(staging: Path) -> dict[str, str]:
     """Each format's whole text, as letters and digits: 'PDF' and 'Word' for the merged documents."""
     texts = {}
     for pdf in staging.glob("*.pdf"):
-        texts["PDF"] = letters("".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            texts["PDF"] = letters("".join(document[i].get_textpage().get_text_range() for i in range(len(document))))
+        finally:
+            document.close()
     for docx in staging.glob("*.docx"):
         body = Document(str(docx)).element.body
         texts["Word"] = letters("".join(t.text or "" for t in body.iter() if t.tag.endswith("}t")))
