@@ -5,7 +5,8 @@ Quarto's own preview re-renders a chapter when it is saved, but never notices a 
 pages stay stale until a full build. It also reads `_variables.yml` only when it reloads its view
 of the project, which can come after the chapters using a new value were rendered with the old
 one. So the preview renders here, in a copy of the sources (`.forhandsvisning/`, its own output
-folder there, so `_bok/` is never touched), one fresh `quarto render` at a time, and its own
+folder there, so `_bok/` is never touched), one fresh `quarto render` at a time (with the
+post-render step, so the pages are finished as in `_bok/`), and its own
 server (report/publish/preview_server.py) shows the pages or the PDF and tells an open page when
 it was made again.
 
@@ -55,7 +56,7 @@ def preview(root: Path, port: int | None, browser: bool, pdf: bool = False) -> i
         print("Forhåndsvisningen startet ikke: rett feilene under, og start den igjen.", file=sys.stderr)
         print_problems(e.problems.errors)
         return 1
-    copy = formats.copy_sources(root, root / FOLDER, ("pre-render", "post-render"))
+    copy = formats.copy_sources(root, root / FOLDER, ("pre-render",))  # the pages finished as in _bok/
     status = Status()
     try:
         server = serve(status, copy / formats.OUT, port or 0, pdf)

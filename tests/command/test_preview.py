@@ -112,6 +112,7 @@ def test_the_preview_follows_chapters_and_workbooks_and_leaves_the_report_alone(
     process = start_rapport(project, "forhåndsvis", "--no-browser", "--port", str(port))
     try:
         assert _served(port, "chapters/samhandling.html", "Samhandling", 300) is not None, "never served"
+        assert b"Vedlegg 1" in _get(port, "chapters/samhandling.html")  # finished as in _bok/, not «A»
         _add_sentence(project)
         seconds = _served(port, "chapters/samhandling.html", "En ny setning fra skribenten.", 60)
         assert seconds is not None
