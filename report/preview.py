@@ -128,15 +128,16 @@ def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while Quarto stops changes nothing
         stop_process(process)
         raise
-    made = sorted((copy / formats.OUT).glob("*.pdf")) if pdf else [copy / formats.OUT / "index.html"]
-    if returncode != 0 or not made[0:1] or not made[0].is_file():  # Quarto's lines, with its error, are shown
+    out = copy / formats.OUT
+    made = next(out.glob("*.pdf"), None) if pdf else out / "index.html"
+    if returncode != 0 or made is None or not made.is_file():  # Quarto's lines, with its error, are shown
         message = _FAILED.format(what=what)
         print(message, file=sys.stderr, flush=True)
         status.show(f"quarto {source}", message)
         return
     status.show(f"quarto {source}", None)
     if pdf:
-        status.new_pdf(made[0].read_bytes())
+        status.new_pdf(made.read_bytes())
     else:
         status.made(source)
     log.print_warnings()

@@ -221,7 +221,7 @@ def _served_after(command: list[str], project: Path, runs: int, edits: dict,
             for name, (page, edit) in edits.items():
                 open_page[0] = page
                 time.sleep(2)  # the writer opens the page, then saves
-                wanted = edit(project, f"{run}{name}")
+                wanted = edit(project, run)
                 seconds[name].append(_wait_for(port, page, wanted, 120) or float("inf"))
                 time.sleep(8)  # the writer reads the page before saving again
     finally:
@@ -256,23 +256,20 @@ def _wait_for(port: int, page: str, wanted: str, timeout: float) -> float | None
     return None
 
 
-def _add_sentence(project: Path, tag: str) -> str:
+def _add_sentence(project: Path, run: int) -> str:
     chapter = project / LOOP_CHAPTER[0]
-    sentence = f"Setning {tag} fra skribenten."
+    sentence = f"Setning {run} fra skribenten."
     chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
     return sentence
 
 
-_A10 = iter(range(50, 100))
-
-
-def _set_a10(project: Path, tag: str) -> str:
+def _set_a10(project: Path, run: int) -> str:
     """A10's latest value changed and the workbook saved, as Excel saves it (a new file)."""
     import openpyxl
 
     path = project / "data" / "indikatorer.xlsx"
     wb = openpyxl.load_workbook(path)
-    value = next(_A10) + 0.3
+    value = 50.3 + run  # a new value each run, in no other place on the page
     row = next(r for r in wb["Verdier"].iter_rows(min_row=2)
                if (r[0].value, str(r[1].value), r[2].value) == ("A10", "2021", "land"))
     row[4].value = value

@@ -55,7 +55,7 @@ def _texts(staging: Path) -> dict[str, str]:
     for pdf in staging.glob("*.pdf"):
         document = pypdfium2.PdfDocument(pdf)
         try:
-            texts["PDF"] = letters("".join(document[i].get_textpage().get_text_range() for i in range(len(document))))
+            texts["PDF"] = letters("".join(page.get_textpage().get_text_range() for page in document))
         finally:
             document.close()
     for docx in staging.glob("*.docx"):

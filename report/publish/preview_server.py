@@ -63,7 +63,7 @@ _SCRIPT = """<script>
   setInterval(look, 1000);
 })();
 </script>
-"""
+""".replace("__PDF__", PDF)
 
 _PAGE = """<!doctype html>
 <html lang="nb">
@@ -203,7 +203,7 @@ class _Server(ThreadingHTTPServer):
         self.status, self.pdf = status, pdf
         frame = '<iframe id="nhsp-pdf" title="PDF-en" hidden></iframe>' if pdf else ""
         self.page = (_PAGE.replace("__WAITING__", _WAITING[pdf]).replace("__FRAME__", frame)
-                     .replace("__SCRIPT__", _script()).encode("utf-8"))
+                     .replace("__SCRIPT__", _SCRIPT).encode("utf-8"))
 
 
 def serve(status: Status, folder: Path, port: int = 0, pdf: bool = False) -> _Server:
@@ -219,14 +219,10 @@ def address(server: _Server) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
-def _script() -> str:
-    return _SCRIPT.replace("__PDF__", PDF)
-
-
 def add_banner(copy: Path) -> None:
     """Every web page of the preview's copy (`copy`) gets the banner and loads itself again when
     it was made again."""
-    (copy / INCLUDE).write_text(_script(), encoding="utf-8")
+    (copy / INCLUDE).write_text(_SCRIPT, encoding="utf-8")
     path = copy / QUARTO_FILE
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
     html = settings.setdefault("format", {}).setdefault("html", {})
