@@ -14,7 +14,7 @@ generated book to docx and html (the floor any Quarto render pays); when quarto 
 plain `quarto render` of the same book after the pre-render step, without the pre- and
 post-render steps, one format after another (Quarto's own way). Their peak memory is the sum
 over every process of the build at its highest (sampled), since the formats run at once.
-Pandoc and Quarto run with the runtime settings `rapport bygg` gives them (PANDOC_RUNTIME).
+Pandoc and Quarto run with the runtime settings `rapport bygg` gives them (RUNTIME).
 (f) The writer's loop: seconds from saving a chapter, and from saving a workbook, until
 `rapport forhåndsvis` serves the page with the change, beside Quarto's own preview of the twin
 (the time Quarto needs to render that one chapter again).
@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from report.data import schema  # noqa: E402
 from report.data.load import load_dataset  # noqa: E402
 from report.data.workbooks import as_row, write_workbook  # noqa: E402
-from report.publish.quarto import PANDOC_RUNTIME, stop_process  # noqa: E402
+from report.publish.quarto import RUNTIME, stop_process  # noqa: E402
 
 KOMMUNER = 356
 STEP_CODE = {
@@ -118,7 +118,7 @@ def run_step(project: Path, step: str) -> tuple[float, float]:
     code = f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); {STEP_CODE[step]}; {PEAK}"
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=project, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, env={**PANDOC_RUNTIME, **os.environ})
+                            stderr=subprocess.PIPE, text=True, env={**RUNTIME, **os.environ})
     tree_peak = 0
     while proc.poll() is None:
         tree_peak = max(tree_peak, _tree_rss(proc.pid))
@@ -206,7 +206,7 @@ def _served_after(command: list[str], project: Path, runs: int, edits: dict,
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen([*command, "--port", str(port)], cwd=project, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env={**PANDOC_RUNTIME, **os.environ},
+                               stderr=subprocess.DEVNULL, env={**RUNTIME, **os.environ},
                                start_new_session=True)
     seconds: dict[str, list[float]] = {name: [] for name in edits}
     open_page = [LOOP_CHAPTER[1]]

@@ -43,10 +43,15 @@ Installer Quarto på en av disse måtene, og kjør «rapport bygg» på nytt:
 Tabeller, figurer og tall kan lages uten Quarto med «rapport generer»."""
 
 
-# Pandoc's runtime: compact the old generation instead of copying it. Measured on the 50× book
-# (scripts/benchmark.py): docx peak 576 → 456 MB, html 447 → 399 MB, about 15 % slower.
-# Pandoc's release binaries (the ones Quarto ships) accept GHCRTS; a writer's own setting wins.
-PANDOC_RUNTIME = {"GHCRTS": "-c"}
+# The runtime Quarto's Pandoc and Deno get; a writer's own setting wins. Measured with
+# scripts/benchmark.py:
+# - Pandoc (GHCRTS; Quarto's release binaries accept it): compact the old generation instead of
+#   copying it (50× book: docx 576 → 456 MB, about 15 % slower), and a small heap in place of the
+#   64 MB Pandoc asks for (a chapter's Pandoc holds ~6 MB: 72 → 30 MB, no slower).
+# - Deno (V8, added by Quarto's launcher to its own): grow the JavaScript heap by a fifth at a
+#   time, not by up to four times, without a cap (the web pages' Quarto at 1×: 350–457 → 251–272
+#   MB, no slower).
+RUNTIME = {"GHCRTS": "-c -H1m -A8m", "QUARTO_DENO_V8_OPTIONS": "--heap-growing-percent=20"}
 
 
 class Stopped(Exception):
@@ -190,7 +195,7 @@ def _run(quarto: str, root: Path, env: dict, log: QuartoLog, staging: Path) -> t
 
 def quarto_env(final: bool = False) -> dict[str, str]:
     """The environment every Quarto the tool starts runs in."""
-    env = {**PANDOC_RUNTIME, **os.environ}
+    env = {**RUNTIME, **os.environ}
     # Quarto runs the pre- and post-render scripts with this Python, where `report` is installed.
     env["QUARTO_PYTHON"] = sys.executable
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])

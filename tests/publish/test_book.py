@@ -79,9 +79,9 @@ def test_every_block_parses_with_pandoc(built):
 
 
 def test_pandoc_takes_the_runtime_setting_rapport_bygg_gives_it():
-    from report.publish.quarto import PANDOC_RUNTIME
+    from report.publish.quarto import RUNTIME
 
     result = subprocess.run([pypandoc.get_pandoc_path(), "--version"], capture_output=True, text=True,
-                            env={**os.environ, **PANDOC_RUNTIME})
+                            env={**os.environ, **RUNTIME})
     assert result.returncode == 0 and "pandoc" in result.stdout
     assert result.stderr == ""  # a Pandoc built without RTS options says it ignores GHCRTS
