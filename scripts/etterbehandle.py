@@ -12,7 +12,7 @@ try:
     from report.content.tallgrunnlag import file_name
     from report.data.config import load_config
     from report.publish.documents import SUFFIXES, build_stamp, document_name, rename_documents
-    from report.publish.docx.finalize import FinalizeError, finalize_docx
+    from report.publish.docx.finalize import CONTENTS_PAGES_LATER, FinalizeError, finalize_docx
     from report.publish.html.furniture import finish_site
     from report.publish.html.vedlegg import number_appendices
 except ImportError:
@@ -24,7 +24,7 @@ written = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines()
 output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_bok"))
 for output in [line for line in written if line.endswith(".docx")]:
     try:
-        finalize_docx(Path(output), config, stamp, draft)
+        finalize_docx(Path(output), config, stamp, draft, contents_pages=not os.environ.get(CONTENTS_PAGES_LATER))
     except FinalizeError as e:
         sys.exit(f"Word-filen ble ikke ferdigstilt: {e}")
     print(f"Ferdigstilte Word-filen {output}: forside, innhold, sidetall og liggende vedlegg"

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from report.data.config import NOT_BOOK, QUARTO_FILE
+from report.publish.docx.finalize import CONTENTS_PAGES_LATER, add_contents_pages
 from report.publish.quarto_log import QuartoLog
 
 WORK = ".bygg"  # root/.bygg/FORMAT/: a format's copy of the sources
@@ -29,6 +30,10 @@ FORMATS = {"PDF": "nhsp-typst", "Word": "docx", "HTML": "html"}
 # machine first, and the PDF and the Word file share what is left (a lower priority, `nice`).
 LONGEST = "HTML"
 NICE = 10
+# The Word file's contents get their page numbers from LibreOffice's layout of the file. The lane
+# adds them once Word's Quarto has exited, not in its post-render step: LibreOffice then does not
+# run beside that Quarto and the post-render step (~300 MB at 10×), only beside the web pages'.
+LAYOUT_LATER = "Word"
 _PRINT = threading.Lock()
 
 
@@ -113,12 +118,17 @@ def _lane(runs: list[Run], quarto: str, env: dict, popen, check) -> None:
             if run.stopped.is_set():
                 return
             run.process = popen([quarto, "render", "--to", FORMATS[run.name], "--output-dir", OUT], run.folder,
-                                env, 0 if run.name == LONGEST else NICE)
+                                {**env, CONTENTS_PAGES_LATER: "1"} if run.name == LAYOUT_LATER else env,
+                                0 if run.name == LONGEST else NICE)
         for line in run.process.stdout:
             run.log.add(line)
         run.returncode = run.process.wait()
         if run.returncode != 0:
             return
+        if run.name == LAYOUT_LATER:
+            for path in (run.folder / OUT).glob("*.docx"):
+                if add_contents_pages(path):
+                    run.log.add(f"Innholdsfortegnelsen i {path.name} har fått sidetall.\n")
         run.missing = check(run.folder / OUT)
 
 

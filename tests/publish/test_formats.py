@@ -54,3 +54,32 @@ def test_each_format_is_checked_in_its_lane_as_soon_as_it_is_made(tmp_path):
     assert sorted(checked) == [folders["HTML"] / OUT, folders["PDF"] / OUT]
     assert {r.name: (r.returncode, r.missing) for r in runs} == {
         "HTML": (0, {}), "PDF": (0, {"PDF": ["chapters/a.qmd"]}), "Word": (1, {})}
+
+
+def test_the_word_files_contents_are_numbered_when_its_quarto_has_exited(tmp_path, monkeypatch):
+    """Word's post-render step is told to leave the contents' page numbers; its lane adds them
+    once that Quarto has exited, so that LibreOffice does not run beside it."""
+    from report.publish import formats
+    from report.publish.docx.finalize import CONTENTS_PAGES_LATER
+
+    folders = {name: tmp_path / name for name in FORMATS}
+    for folder in folders.values():
+        folder.mkdir()
+    told, processes, numbered = {}, {}, []
+
+    def popen(args, folder, env, nice):  # stands in for Quarto: writes the format's file
+        told[folder.name] = env.get(CONTENTS_PAGES_LATER)
+        processes[folder.name] = subprocess.Popen(
+            [sys.executable, "-c", f"import os; os.makedirs({OUT!r}); open(os.path.join({OUT!r}, 'rapport.docx'), 'w')"],
+            cwd=folder, stdout=subprocess.PIPE, text=True)
+        return processes[folder.name]
+
+    def add_contents_pages(path):
+        numbered.append((path, processes["Word"].poll()))
+        return True
+
+    monkeypatch.setattr(formats, "add_contents_pages", add_contents_pages)
+    runs = start("quarto", folders, {}, False, popen, lambda output: {})
+    wait(runs)
+    assert told == {"HTML": None, "PDF": None, "Word": "1"}
+    assert numbered == [(folders["Word"] / OUT / "rapport.docx", 0)]

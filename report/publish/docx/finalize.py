@@ -34,6 +34,9 @@ from report.publish.docx.valid import PPR_ORDER, make_valid, order
 
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.5)
+# Set by `rapport bygg` for the post-render step of the Word file's Quarto: the contents' page
+# numbers are added when that Quarto has exited (report/publish/formats.py).
+CONTENTS_PAGES_LATER = "NHSP_SIDETALL_ETTERPAA"
 
 
 # The settings that come after w:autoHyphenation in the schema's order (CT_Settings).
@@ -97,8 +100,10 @@ def _header_texts(table) -> list[str]:
     return [] if first is None else [_text(tc) for tc in first.findall(qn("w:tc"))]
 
 
-def finalize_docx(path: Path, config: Config, stamp: str = "", draft: bool = False) -> None:
-    """`stamp`: which build this is (a custom property); a `draft` says so on its pages."""
+def finalize_docx(path: Path, config: Config, stamp: str = "", draft: bool = False,
+                  contents_pages: bool = True) -> None:
+    """`stamp`: which build this is (a custom property); a `draft` says so on its pages. Without
+    `contents_pages`, the contents are left for `add_contents_pages`."""
     path = Path(path)
     doc = Document(path)
     body = doc.element.body
@@ -134,8 +139,18 @@ def finalize_docx(path: Path, config: Config, stamp: str = "", draft: bool = Fal
     if settings.find(qn("w:autoHyphenation")) is None:
         settings.insert_element_before(_el("w:autoHyphenation", **{"w:val": "true"}), *_AFTER_HYPHENATION)
     _core_properties(doc, config)
-    number_contents(doc)
+    if contents_pages:
+        number_contents(doc)
     save_reproducibly(doc, path)
+
+
+def add_contents_pages(path: Path) -> bool:
+    """The contents' page numbers in a Word file finished without them: the same file
+    `finalize_docx` makes with them. Whether LibreOffice gave them."""
+    doc = Document(path)
+    numbered = number_contents(doc)
+    save_reproducibly(doc, path)
+    return numbered
 
 
 def _check_alt_text(body, path: Path) -> None:

@@ -215,12 +215,12 @@ def layout_pages(path: Path, items: list[tuple[int, str, str]]) -> list[int] | N
     return pages
 
 
-def number_contents(doc) -> None:
+def number_contents(doc) -> bool:
     """Give the document's contents its page numbers, from LibreOffice's layout of it with room
-    for them («00»); left without where LibreOffice is missing."""
+    for them («00»); left without where LibreOffice is missing. Whether they were given."""
     body = doc.element.body
     if not any(_toc_level(p) for p in body.iter(qn("w:p"))):
-        return
+        return False
     items = headings(body)
     _replace(entries(items, ["00"] * len(items)), body)
     with tempfile.TemporaryDirectory() as tmp:
@@ -228,6 +228,7 @@ def number_contents(doc) -> None:
         doc.save(draft)
         pages = layout_pages(draft, items)
     _replace(entries(items, pages), body)
+    return pages is not None
 
 
 def _toc_level(paragraph) -> bool:
