@@ -13,7 +13,10 @@ generated book to docx and html (the floor any Quarto render pays); when quarto 
 (d) `rapport bygg` (the three formats at once, report/publish/formats.py) and (e) Quarto alone:
 plain `quarto render` of the same book after the pre-render step, without the pre- and
 post-render steps, one format after another (Quarto's own way). Their peak memory is the sum
-over every process of the build at its highest (sampled), since the formats run at once.
+over every process of the build at its highest (sampled), since the formats run at once: as
+resident memory (RSS, which counts a program's pages once per process that runs it, such as the
+Pandoc program when two Pandocs run at once), and as PSS, each shared page split between the
+processes that share it (what the build takes from the machine).
 Pandoc and Quarto run with the runtime settings `rapport bygg` gives them (RUNTIME).
 (f) The writer's loop: seconds from saving a chapter, and from saving a workbook, until
 `rapport forhåndsvis` serves the page with the change, beside Quarto's own preview of the twin
@@ -112,37 +115,42 @@ def make_project(scale: int, dest: Path) -> Path:
     return dest
 
 
-def run_step(project: Path, step: str) -> tuple[float, float]:
+def run_step(project: Path, step: str) -> tuple[float, float, float]:
     """Wall seconds and peak memory (MB) of one step in a fresh Python process: the largest single
-    process, or for the Quarto steps the sum over the whole process tree, sampled."""
+    process, or for the Quarto steps the sum over the whole process tree, sampled; and the tree's
+    peak PSS (MB)."""
     code = f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); {STEP_CODE[step]}; {PEAK}"
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=project, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env={**RUNTIME, **os.environ})
-    tree_peak = 0
+    tree_peak = pss_peak = 0
     while proc.poll() is None:
-        tree_peak = max(tree_peak, _tree_rss(proc.pid))
+        rss, pss = _tree_memory(proc.pid)
+        tree_peak, pss_peak = max(tree_peak, rss), max(pss_peak, pss)
         time.sleep(0.2)
     stderr = proc.stderr.read()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"step {step} failed in {project}: {stderr[-2000:]}")
-    return wall, max(int(stderr.split()[-1]), tree_peak) / 1024
+    return wall, max(int(stderr.split()[-1]), tree_peak) / 1024, pss_peak / 1024
 
 
-def _tree_rss(pid: int) -> int:
-    """kB resident in `pid` and every process under it now (Linux; 0 elsewhere)."""
-    total, todo = 0, [pid]
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """kB resident (RSS) and proportional (PSS) in `pid` and every process under it now (Linux;
+    0 elsewhere)."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")), 0)
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+            rss += next((int(line.split()[1]) for line in rollup if line.startswith("Rss:")), 0)
+            pss += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
             continue
-    return total
+    return rss, pss
 
 
 def _quarto_alone(project: Path, run: int) -> None:
@@ -290,7 +298,7 @@ def main() -> None:
     if shutil.which("quarto"):
         steps += [("d", "rapport bygg (3 formater)", None), ("e", "quarto alene (3 formater)", _quarto_alone)]
     steps = [step for step in steps if step[0] in args.steps]
-    print(f"{'skala':>5}  {'steg':<32} {'median s':>9} {'maks MB':>8}  (median av {args.runs} kjøringer)")
+    print(f"{'skala':>5}  {'steg':<32} {'median s':>9} {'maks MB':>8} {'PSS MB':>7}  (median av {args.runs} kjøringer)")
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales:
             project = make_project(scale, Path(tmp) / f"x{scale}")
@@ -299,14 +307,16 @@ def main() -> None:
                     spread = f"{min(times):.1f}–{max(times):.1f}"
                     print(f"{scale:>4}×  {label:<32} {statistics.median(times):>9.2f} {'':>8}  ({spread})", flush=True)
             for step, label, prepare in steps:
-                times, peaks = [], []
+                times, peaks, shares = [], [], []
                 for run in range(args.runs):
                     if prepare:
                         prepare(project, run)
-                    wall, peak = run_step(_TWINS.get(project, project) if step == "e" else project, step)
+                    wall, peak, share = run_step(_TWINS.get(project, project) if step == "e" else project, step)
                     times.append(wall)
                     peaks.append(peak)
-                print(f"{scale:>4}×  {label:<32} {statistics.median(times):>9.2f} {max(peaks):>8.0f}", flush=True)
+                    shares.append(share)
+                print(f"{scale:>4}×  {label:<32} {statistics.median(times):>9.2f} {max(peaks):>8.0f} "
+                      f"{max(shares):>7.0f}", flush=True)
 
 
 if __name__ == "__main__":
