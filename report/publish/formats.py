@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from report.data.config import NOT_BOOK, QUARTO_FILE
-from report.publish.docx.finalize import CONTENTS_PAGES_LATER, add_contents_pages
+from report.publish.docx.finalize import CONTENTS_PAGES_LATER
 from report.publish.quarto_log import QuartoLog
 
 WORK = ".bygg"  # root/.bygg/FORMAT/: a format's copy of the sources
@@ -34,6 +34,7 @@ NICE = 10
 # adds them once Word's Quarto has exited, not in its post-render step: LibreOffice then does not
 # run beside that Quarto and the post-render step (~300 MB at 10×), only beside the web pages'.
 LAYOUT_LATER = "Word"
+CONTENTS_PAGES = "report.publish.docx.finalize"  # run as `python -m … FOLDER`
 _PRINT = threading.Lock()
 
 
@@ -114,21 +115,23 @@ def _lane(runs: list[Run], quarto: str, env: dict, popen, check) -> None:
     """The runs one after another, each checked when it is done, until one fails or the build is
     stopped."""
     for run in runs:
-        with _PRINT:
-            if run.stopped.is_set():
+        niceness = 0 if run.name == LONGEST else NICE
+        if run.name != LAYOUT_LATER:
+            steps = [([quarto, "render", "--to", FORMATS[run.name], "--output-dir", OUT], env)]
+        else:  # the contents numbered by its own process once Quarto has exited (stopped as Quarto is)
+            steps = [([quarto, "render", "--to", FORMATS[run.name], "--output-dir", OUT],
+                      {**env, CONTENTS_PAGES_LATER: "1"}),
+                     ([sys.executable, "-m", CONTENTS_PAGES, OUT], env)]
+        for args, step_env in steps:
+            with _PRINT:
+                if run.stopped.is_set():
+                    return
+                run.process = popen(args, run.folder, step_env, niceness)
+            for line in run.process.stdout:
+                run.log.add(line)
+            run.returncode = run.process.wait()
+            if run.returncode != 0:
                 return
-            run.process = popen([quarto, "render", "--to", FORMATS[run.name], "--output-dir", OUT], run.folder,
-                                {**env, CONTENTS_PAGES_LATER: "1"} if run.name == LAYOUT_LATER else env,
-                                0 if run.name == LONGEST else NICE)
-        for line in run.process.stdout:
-            run.log.add(line)
-        run.returncode = run.process.wait()
-        if run.returncode != 0:
-            return
-        if run.name == LAYOUT_LATER:
-            for path in (run.folder / OUT).glob("*.docx"):
-                if add_contents_pages(path):
-                    run.log.add(f"Innholdsfortegnelsen i {path.name} har fått sidetall.\n")
         run.missing = check(run.folder / OUT)
 
 

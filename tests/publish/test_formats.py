@@ -6,7 +6,7 @@ import sys
 
 import yaml
 
-from report.publish.formats import FORMATS, OUT, copy_sources, start, wait
+from report.publish.formats import CONTENTS_PAGES, FORMATS, OUT, copy_sources, start, wait
 
 
 def test_a_copy_holds_what_the_book_is_made_from_and_not_the_output_or_the_data(project, tmp_path):
@@ -56,30 +56,31 @@ def test_each_format_is_checked_in_its_lane_as_soon_as_it_is_made(tmp_path):
         "HTML": (0, {}), "PDF": (0, {"PDF": ["chapters/a.qmd"]}), "Word": (1, {})}
 
 
-def test_the_word_files_contents_are_numbered_when_its_quarto_has_exited(tmp_path, monkeypatch):
-    """Word's post-render step is told to leave the contents' page numbers; its lane adds them
-    once that Quarto has exited, so that LibreOffice does not run beside it."""
-    from report.publish import formats
+def test_the_word_files_contents_are_numbered_when_its_quarto_has_exited(tmp_path):
+    """Word's post-render step is told to leave the contents' page numbers; its lane adds them by
+    a process of its own once that Quarto has exited (at the lane's priority, and stopped as Quarto
+    is), so that LibreOffice does not run beside it."""
     from report.publish.docx.finalize import CONTENTS_PAGES_LATER
 
     folders = {name: tmp_path / name for name in FORMATS}
     for folder in folders.values():
         folder.mkdir()
-    told, processes, numbered = {}, {}, []
+    started = []
 
-    def popen(args, folder, env, nice):  # stands in for Quarto: writes the format's file
-        told[folder.name] = env.get(CONTENTS_PAGES_LATER)
-        processes[folder.name] = subprocess.Popen(
-            [sys.executable, "-c", f"import os; os.makedirs({OUT!r}); open(os.path.join({OUT!r}, 'rapport.docx'), 'w')"],
-            cwd=folder, stdout=subprocess.PIPE, text=True)
-        return processes[folder.name]
+    def popen(args, folder, env, nice):  # stands in for Quarto, and for the numbering
+        before = [p for name, _, _, _, p in started if name == folder.name]
+        started.append((folder.name, args[1:], env.get(CONTENTS_PAGES_LATER), nice,
+                        subprocess.Popen([sys.executable, "-c", f"import os; os.makedirs({OUT!r}, exist_ok=True)"],
+                                         cwd=folder, stdout=subprocess.PIPE, text=True)))
+        assert all(p.poll() is not None for p in before), "a step started before the one before it ended"
+        return started[-1][-1]
 
-    def add_contents_pages(path):
-        numbered.append((path, processes["Word"].poll()))
-        return True
-
-    monkeypatch.setattr(formats, "add_contents_pages", add_contents_pages)
     runs = start("quarto", folders, {}, False, popen, lambda output: {})
     wait(runs)
-    assert told == {"HTML": None, "PDF": None, "Word": "1"}
-    assert numbered == [(folders["Word"] / OUT / "rapport.docx", 0)]
+    steps = sorted((name, args, told, nice) for name, args, told, nice, _ in started)
+    render = ["render", "--to"]
+    assert [(name, args[:2], told) for name, args, told, _ in steps] == [
+        ("HTML", render, None), ("PDF", render, None), ("Word", ["-m", CONTENTS_PAGES], None),
+        ("Word", render, "1")]
+    assert steps[2][1][2:] == [OUT] and steps[2][3] == steps[3][3] > 0
+    assert all(r.returncode == 0 for r in runs)

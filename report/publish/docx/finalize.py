@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 from docx import Document
@@ -339,3 +340,9 @@ def _core_properties(doc, config: Config) -> None:
     props.keywords = "NHSP, Nasjonal helse- og sykehusplan, statusrapport, Helsedirektoratet"
     props.created = props.modified = when
     props.revision = 1
+
+
+if __name__ == "__main__":  # the contents' page numbers in each Word file in a folder (report/publish/formats.py)
+    for docx in sorted(Path(sys.argv[1]).glob("*.docx")):
+        if add_contents_pages(docx):
+            print(f"Innholdsfortegnelsen i {docx.name} har fått sidetall.", flush=True)
