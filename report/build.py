@@ -25,16 +25,15 @@ from report.content.references import check_references, find_references
 from report.content.variables import FILE as VARIABLES, variables as make_variables
 from report.data import schema
 from report.data.cache import FOLDER as CACHE, WorkbookCache
-from report.data.config import Config, check_config, final_build, load_config
+from report.data.config import GENERATED, Config, check_config, final_build, load_config, logo_file
 from report.data.files import locked
 from report.data.load import load_dataset
 from report.data.manifest import make_manifest
 from report.data.model import Dataset
 from report.data.problems import DataError, Problem
+from report.publish.documents import workbook_name
 from report.publish.docx.reference import write_reference_doc
 
-GENERATED = "_generert"
-LOGOS = ("logo.svg", "logo.png")  # in figures/, for the PDF's cover and the web pages
 BLOCK_KEYS = "blokker.json"  # in the cache folder: the key each block was made from
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
@@ -47,11 +46,6 @@ class BuildResult:
     read: tuple[str, ...]  # workbooks read anew (the others came from the cache)
     made: tuple[str, ...]  # blocks made anew
     drawn: tuple[str, ...]  # figures drawn anew
-
-
-def logo_file(root: Path) -> str | None:
-    """The house logo the writers put in figures/, relative to the project, or None."""
-    return next((f"figures/{n}" for n in LOGOS if (root / "figures" / n).is_file()), None)
 
 
 def build(root: Path) -> BuildResult:
@@ -85,7 +79,7 @@ def build(root: Path) -> BuildResult:
         raise DataError(problems)
 
     wanted = sorted({r.name for r in references if r.kind == "blokk" and r.name in figures})
-    workbook = f"{GENERATED}/{tallgrunnlag.file_name(config.year)}"  # Quarto copies it with the pages
+    workbook = f"{GENERATED}/{workbook_name(config.year)}"  # Quarto copies it with the pages
     with locked(root / f".{GENERATED}.lock"):  # two builds started at once never mix files
         tmp = Path(tempfile.mkdtemp(prefix=f".{GENERATED}-", dir=root))
         try:
@@ -102,7 +96,7 @@ def build(root: Path) -> BuildResult:
             write_reference_doc(tmp / "referanse.docx")
             # the numbers behind the report; the post-render step puts it next to the report
             tallgrunnlag.write_tallgrunnlag(dataset, config, [figures[name] for name in wanted],
-                                            tmp / tallgrunnlag.file_name(config.year))
+                                            tmp / workbook_name(config.year))
             cache.save(tmp / CACHE)
             (tmp / CACHE / BLOCK_KEYS).write_text(json.dumps(block_keys, sort_keys=True), encoding="utf-8")
             # every number the chapters and tables publish, with where; `rapport bygg` puts it in _bok/

@@ -28,9 +28,10 @@ import time
 import webbrowser
 from pathlib import Path
 
-from report.build import GENERATED, build
+from report.build import build
 from report.content.references import chapter_text, find_references, flatten, sources
 from report.content.variables import FILE as VARIABLES
+from report.data.config import GENERATED
 from report.data.problems import DataError, print_problems, problem_lines
 from report.publish import formats
 from report.publish.preview_server import Status, add_banner, address, serve

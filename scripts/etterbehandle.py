@@ -6,15 +6,9 @@ import shutil
 import sys
 from pathlib import Path
 
-try:
-    from report.build import GENERATED, logo_file
-    from report.content.figures import PHONE
-    from report.content.tallgrunnlag import file_name
-    from report.data.config import load_config
-    from report.publish.documents import SUFFIXES, build_stamp, document_name, rename_documents
-    from report.publish.docx.finalize import CONTENTS_PAGES_LATER, FinalizeError, finalize_docx
-    from report.publish.html.furniture import finish_site
-    from report.publish.html.vedlegg import number_appendices
+try:  # what every format needs (the Word file's and the web pages' modules are read when needed)
+    from report.data.config import GENERATED, load_config, logo_file
+    from report.publish.documents import SUFFIXES, build_stamp, document_name, rename_documents, workbook_name
 except ImportError:
     sys.exit(f"Finner ikke rapportverktøyet i Python-installasjonen Quarto bruker ({sys.executable}).")
 
@@ -23,6 +17,8 @@ stamp, draft = build_stamp(Path.cwd())
 written = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines()
 output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_bok"))
 for output in [line for line in written if line.endswith(".docx")]:
+    from report.publish.docx.finalize import CONTENTS_PAGES_LATER, FinalizeError, finalize_docx
+
     try:
         finalize_docx(Path(output), config, stamp, draft, contents_pages=not os.environ.get(CONTENTS_PAGES_LATER))
     except FinalizeError as e:
@@ -35,13 +31,17 @@ renamed = rename_documents(output_dir, [Path(line).name for line in written], co
 if renamed:
     print(f"Ga PDF-en og Word-filen korte navn: {', '.join(renamed.values())}")
 
-workbook = file_name(config.year)
+workbook = workbook_name(config.year)
 shutil.copyfile(Path(GENERATED) / workbook, output_dir / workbook)
 print(f"La tallgrunnlaget ved siden av rapporten: {workbook}")
 
 # The web pages last, when every file they link to is in the output folder: first the appendix
 # numbers in Quarto's navigation, then the furniture (which reads the numbers the page shows).
 if any(line.endswith(".html") for line in written):
+    from report.content.figures import PHONE
+    from report.publish.html.furniture import finish_site
+    from report.publish.html.vedlegg import number_appendices
+
     number_appendices(output_dir)
     # the PDF and the Word file may be made by another Quarto (report/publish/formats.py): the
     # pages link to them by the names they are given

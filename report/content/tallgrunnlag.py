@@ -58,10 +58,6 @@ class Sheet:
     rows: list[list]
 
 
-def file_name(year: int) -> str:
-    return f"tallgrunnlag-{year}.xlsx"
-
-
 def sheet_name(indicator_id: str) -> str:
     """The sheet holding the numbers of the figure of `indicator_id`: 'A10' → 'Figur A10'."""
     return f"Figur {indicator_id}"[:31]  # Excel's limit; IDs hold only letters, digits and '-'

@@ -24,6 +24,13 @@ MOVED = {"tittel": "book: title", "forfatter": "book: author"}  # rapport.toml k
 # and the tool's code and tests. Hidden folders (git, caches, the copies the build and the preview
 # render) are not the book's either.
 NOT_BOOK = frozenset({"_bok", "data", "innspill", "utgivelser", "report", "tests", "node_modules"})
+GENERATED = "_generert"  # what the pre-render step makes from the workbooks
+LOGOS = ("logo.svg", "logo.png")  # in figures/, for the PDF's cover and the web pages
+
+
+def logo_file(root: Path) -> str | None:
+    """The house logo the writers put in figures/, relative to the project, or None."""
+    return next((f"figures/{n}" for n in LOGOS if (root / "figures" / n).is_file()), None)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,11 @@ def document_name(year: int, suffix: str) -> str:
     return f"NHSP-statusrapport-{year}{suffix}"
 
 
+def workbook_name(year: int) -> str:
+    """The workbook with the numbers behind the report's figures (report/content/tallgrunnlag.py)."""
+    return f"tallgrunnlag-{year}.xlsx"
+
+
 def rename_documents(folder: Path, names: list[str], year: int) -> dict[str, str]:
     """Rename the PDF and the Word file among `names` (files Quarto wrote in `folder`); return
     old name → new name."""

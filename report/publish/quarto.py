@@ -21,7 +21,7 @@ from pathlib import Path
 
 from report.content.chapters import check_chapters
 from report.content.published import BOOK, PREVIOUS_RECORD, RECORD
-from report.data.config import FINAL_ENV, quarto_settings
+from report.data.config import FINAL_ENV, GENERATED, quarto_settings
 from report.data.files import Locked, locked
 from report.data.problems import print_problems
 from report.publish import formats, glyphs
@@ -29,7 +29,6 @@ from report.publish.complete import missing_chapters
 from report.publish.quarto_log import QuartoLog
 
 OUTPUT = BOOK
-GENERATED = "_generert"  # report.build.GENERATED: `rapport generer` writes the record there
 STAGING = ".bok-ny"  # hidden, so Quarto never takes it for input
 PREVIOUS = ".bok-forrige"
 LOCK = ".bygg.lock"

@@ -12,7 +12,7 @@ import pytest
 from helpers.clients import needs
 
 from report.build import build
-from report.content import palette, tallgrunnlag
+from report.content import palette
 from report.content.figures import shown_series
 from report.content.references import find_references
 from report.content.tallgrunnlag import sheet_name, write_tallgrunnlag
@@ -21,6 +21,7 @@ from report.data.load import load_dataset
 from report.data.model import IndicatorValue
 from report.data.periods import parse_period
 from report.data.problems import DataError
+from report.publish.documents import workbook_name
 
 HOSTILE = ['=HYPERLINK("http://example.com","klikk")', "+1+1", "-2+3", "@SUM(1)", "=1+1",
            "[lenke](http://example.com)", "{{< env HOME >}}"]
@@ -38,7 +39,7 @@ def _write(dataset, config):
     """The workbook with a sheet for each figure the chapters show, as the build makes it."""
     used = {r.name for r in find_references(config.root) if r.kind == "blokk"}
     shown = [i for i in dataset.indicators.values() if f"figur-{i.id}" in used and dataset.values_for(i.id)]
-    path = config.root / tallgrunnlag.file_name(config.year)
+    path = config.root / workbook_name(config.year)
     write_tallgrunnlag(dataset, config, shown, path)
     return path
 

@@ -14,16 +14,15 @@ from helpers.project import FIXTURES, ROOT
 
 from report.content import palette
 from report.content.figures import PHONE, render_indicator_figure
-from report.content.tallgrunnlag import file_name
 from report.data import schema
 from report.data.model import Indicator, IndicatorValue
 from report.data.periods import parse_period
-from report.publish.documents import rename_documents
+from report.publish.documents import rename_documents, workbook_name
 from report.publish.html.elements import parse, text_of
 from report.publish.html.furniture import finish_page, finish_site
 
 FIXTURE = FIXTURES / "html"
-WORKBOOK = file_name(2022)
+WORKBOOK = workbook_name(2022)
 # English that Quarto leaves in its furniture, and the labels it had before the fixes
 ENGLISH = re.compile(r"\b(breadcrumb|Toggle|Download|Docx|Note|Copyright|Search|Share|Previous|Next)\b")
 
