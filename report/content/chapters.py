@@ -1,5 +1,6 @@
-"""The chapters as Quarto will read them: the book's chapter list, and the markup that would
-silently swallow the rest of a chapter (or of the book, in the PDF and the Word file).
+"""The chapters as Quarto will read them: the book's chapter list, the markup that would
+silently swallow the rest of a chapter (or of the book, in the PDF and the Word file), and
+metadata Quarto cannot read.
 
 A shortcode missing its `>}}`, an unclosed `:::` div, code fence or HTML comment makes Pandoc
 take everything after it as part of that one element, and Quarto still reports success. A
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from report.content.references import chapter_text, sources
 from report.data.config import QUARTO_FILE, quarto_settings
@@ -26,6 +29,10 @@ _INLINE_CODE = re.compile(r"(`+).*?\1")
 # Quarto's cross-reference kinds; `[-@sec-x]` and `@sec-x` alike. An e-mail address is not one.
 _XREF = re.compile(r"(?<![\w@.\\])-?@((?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-[\w-]*\w)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+# A metadata block as Quarto finds one anywhere in a chapter (core/yaml.ts): a «---» line not
+# followed by a blank line, to the next «---» or «...» line. Quarto stops on one it cannot read.
+_YAML_START = re.compile(r"^---[ \t]*$")
+_YAML_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _LABEL = re.compile(r"\{[^}]*?#((?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-[\w-]*\w)")
 
 
@@ -82,6 +89,7 @@ def check_chapters(root: Path) -> Problems:
                                                "Er det et utkast, kan det ligge der; ellers legg det til under "
                                                "«chapters:» eller «appendices:».")
     in_book = [line for name in listed for line in readable.get(name, [])]
+    _check_metadata(in_book, problems)
     _check_shortcodes(in_book, problems)
     _check_crossrefs(in_book, problems)
     _check_images(root, in_book, problems)
@@ -131,6 +139,44 @@ def markdown_lines(name: str, text: str, problems: Problems) -> list[Line]:
         problems.error(name, None, f"linje {number}", "blokken «:::» som starter her, lukkes aldri, så resten av "
                                                       "kapittelet havner i den. Avslutt den med «:::» på en egen linje.")
     return lines
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML as Quarto reads it: a key given twice is an error."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        twice = next((k for i, k in enumerate(keys) if k in keys[:i]), None)
+        if twice is not None:
+            raise yaml.constructor.ConstructorError(None, None, f"«{twice}» står to ganger", node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _check_metadata(lines: list[Line], problems: Problems) -> None:
+    """Each metadata block (between «---» lines) must be YAML Quarto can read."""
+    by_file: dict[str, dict[int, str]] = {}
+    for line in lines:
+        by_file.setdefault(line.file, {})[line.number] = line.text
+    for name, text in by_file.items():
+        numbers = sorted(text)
+        for i, number in enumerate(numbers):
+            following = numbers[i + 1] if i + 1 < len(numbers) else None
+            if not _YAML_START.match(text[number]) or following is None or not text[following].strip():
+                continue
+            end = next((n for n in numbers[i + 1:] if _YAML_END.match(text[n])), None)
+            if end is None:
+                continue
+            block = "\n".join(text[n] for n in numbers[i + 1:] if n < end)
+            try:
+                yaml.load(block, Loader=_StrictLoader)  # a SafeLoader
+            except yaml.YAMLError as e:
+                mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)  # where it starts
+                where = f" (linje {number + 1 + mark.line})" if mark is not None else ""
+                reason = (str(e.problem) if isinstance(e, yaml.constructor.ConstructorError) else
+                          "et anførselstegn eller en klamme er ikke lukket, eller et innrykk stemmer ikke")
+                problems.error(name, None, f"linje {number}",
+                               f"metadataene mellom «---»-linjene (til linje {end}) kan ikke leses: {reason}{where}. "
+                               "Quarto stopper på dem. Rett dem, eller bruk «***» for en skillelinje.")
 
 
 def _check_shortcodes(lines: list[Line], problems: Problems) -> None:

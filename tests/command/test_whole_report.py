@@ -61,6 +61,33 @@ def test_markup_that_swallows_the_rest_stops_sjekk_and_bygg(project, old, new, m
     assert not (project / ".bok-ny").exists() and not (project / "_generert").exists()
 
 
+@pytest.mark.parametrize("metadata, message", [
+    ('title: "Teknologi\nfoo: [',
+     "et anførselstegn eller en klamme er ikke lukket, eller et innrykk stemmer ikke (linje 2)"),
+    ("title: Teknologi\ntitle: Teknologi og digitalisering", "«title» står to ganger (linje 2)"),
+])
+def test_metadata_quarto_cannot_read_stops_sjekk_and_bygg_before_quarto(project, metadata, message):
+    chapter = project / "chapters" / "teknologi.qmd"
+    _replace(chapter, "# Teknologi", f"---\n{metadata}\n---\n\n# Teknologi")
+    _previous_report(project)
+    expected = (f"chapters/teknologi.qmd › linje 1: metadataene mellom «---»-linjene (til linje 4) kan ikke leses: "
+                f"{message}. Quarto stopper på dem.")
+
+    check = rapport(project, "sjekk")
+    assert check.returncode == 1 and expected in check.stderr, check.stderr
+    build = rapport(project, "bygg")
+    assert build.returncode == 1 and expected in build.stderr, build.stderr
+    assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
+
+
+def test_metadata_quarto_reads_and_lines_that_only_look_like_it_are_not_errors(project):
+    chapter = project / "chapters" / "teknologi.qmd"
+    _replace(chapter, "# Teknologi", "---\ntitle: Teknologi\n---\n\n# Teknologi\n\n---\n\nEn skillelinje over.\n\n---\n")
+    check = rapport(project, "sjekk")
+    assert check.returncode == 0, check.stderr
+    assert "teknologi.qmd" not in check.stderr
+
+
 def test_a_reference_to_nothing_is_an_error_with_the_nearest_labels(project):
     chapter = project / "chapters" / "samhandling.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSe @fig-zz9, @fig-b1 og [-@sec-vedlegg-helsefelleskap].\n",
