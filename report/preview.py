@@ -118,7 +118,7 @@ def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf
     what = "PDF-en" if pdf else (f"Siden for {source}" if source else "Nettsidene")
     if source:
         print(f"Oppdaterer {source} …", flush=True)
-    log = QuartoLog()
+    log = QuartoLog(copy=copy)
     process = start_process([quarto, "render", *([source] if source else []), "--to",
                              formats.FORMATS["PDF" if pdf else "HTML"], "--output-dir", formats.OUT], copy, env)
     try:

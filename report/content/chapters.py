@@ -33,6 +33,7 @@ _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 # followed by a blank line, to the next «---» or «...» line. Quarto stops on one it cannot read.
 _YAML_START = re.compile(r"^---[ \t]*$")
 _YAML_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_INCLUDE = re.compile(r"\{\{<\s*include\s+[\"']?([^\"'\s>]+)")
 _LABEL = re.compile(r"\{[^}]*?#((?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-[\w-]*\w)")
 
 
@@ -93,6 +94,7 @@ def check_chapters(root: Path) -> Problems:
     _check_shortcodes(in_book, problems)
     _check_crossrefs(in_book, problems)
     _check_images(root, in_book, problems)
+    _check_includes(root, in_book, problems)
     return problems
 
 
@@ -202,6 +204,19 @@ def _check_shortcodes(lines: list[Line], problems: Problems) -> None:
             problems.error(line.file, None, f"linje {line.number}",
                            f"koden «{_near(text, opened)}» mangler «>}}}}» til slutt, og da forsvinner resten av "
                            "rapporten fra PDF-en og Word-filen. Skriv den som {{< var NAVN >}}.")
+
+
+def _check_includes(root: Path, lines: list[Line], problems: Problems) -> None:
+    """Each file a chapter takes in with `{{< include FILE >}}` exists (Quarto stops without it):
+    relative to the chapter, or with a leading «/» to the project."""
+    for line in lines:
+        for m in _INCLUDE.finditer(_INLINE_CODE.sub("", line.text)):
+            target = m.group(1)
+            path = root / target.lstrip("/") if target.startswith("/") else (root / line.file).parent / target
+            if not path.is_file():
+                problems.error(line.file, None, f"linje {line.number}",
+                               f"filen «{target}» som kapittelet tar med, finnes ikke, og da stopper Quarto. "
+                               "Rett navnet (det regnes fra kapittelets mappe), eller legg filen der.")
 
 
 def _near(text: str, start: int) -> str:

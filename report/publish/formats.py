@@ -100,7 +100,7 @@ def start(quarto: str, folders: dict[str, Path], env: dict, details: bool, popen
     `check(output folder)` is the build's last guard, run on each format in its lane (reading
     the PDF takes a second, while the web pages are still being made)."""
     stopped = threading.Event()
-    runs = [Run(name, folder, QuartoLog(details, out=_Prefixed(f"[{name}] ", sys.stdout)), stopped=stopped)
+    runs = [Run(name, folder, QuartoLog(details, out=_Prefixed(f"[{name}] ", sys.stdout), copy=folder), stopped=stopped)
             for name, folder in folders.items()]
     lanes = [[r for r in runs if r.name == LONGEST], [r for r in runs if r.name != LONGEST]]
     for lane in lanes:

@@ -5,15 +5,19 @@ and for a failed build, not shown otherwise."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from pathlib import Path
 
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # Quarto colours its output even into a pipe
 _SETTINGS = {"pandoc", "metadata"}  # a block of indented `key: value` lines follows each
 _WARNING = re.compile(r"^\s*(\[WARNING\]|WARNING|WARN\b)[:\s]*(?:\([^)]*\)\s*)?(.*)$")
-_ERROR = re.compile(r"^\s*(ERROR|\[ERROR\]|error)\b")
+_ERROR = re.compile(r"^(\[\w+\] )?\s*(ERROR|\[ERROR\]|error)\b")  # with its format's name, in a failed build
 # Said in the README instead: Typst checks PDF/UA itself; veraPDF would only check again.
 _NOT_SHOWN = re.compile(r"^\s*Output created:|verapdf|^Standards requested:")
+# Where in Quarto's own code an error came from: for Quarto's developers, not for a writer.
+_STACK = re.compile(r"^(\[\w+\] )?(Stack trace:|\s+at .*(file|https?|ext):/)")
 _TRANSLATIONS = (
     (re.compile(r"Unable to resolve crossref @(\S+)"), "henvisningen «@{0}» viser ikke til noe og vises som «?@{0}»"),
     (re.compile(r"Could not fetch resource '?([^':]+?)'?(?::|$)"), "finner ikke bildet eller filen «{0}»"),
@@ -26,8 +30,10 @@ _TRANSLATIONS = (
 
 
 class QuartoLog:
-    def __init__(self, details: bool = False, out=None):
+    def __init__(self, details: bool = False, out=None, copy: Path | None = None):
+        """`copy`: the folder Quarto renders in, named as the project in what is shown."""
         self.details = details
+        self._copy = f"{Path(copy).resolve()}{os.sep}" if copy else None
         self.out = out or sys.stdout
         self.lines: list[str] = []
         self.warnings: list[str] = []
@@ -35,6 +41,8 @@ class QuartoLog:
 
     def add(self, line: str) -> None:
         line = _COLOUR.sub("", line.rstrip("\n"))
+        if self._copy:
+            line = line.replace(self._copy, "")
         self.lines.append(line)
         if self.details:
             print(line, file=self.out, flush=True)
@@ -49,7 +57,7 @@ class QuartoLog:
             if not _NOT_SHOWN.search(line):
                 self.warnings.append(m.group(2).strip())
             return
-        if self.details or not stripped or _NOT_SHOWN.search(line):
+        if self.details or not stripped or _NOT_SHOWN.search(line) or _STACK.match(line):
             return
         print(line, file=self.out, flush=True)
 
@@ -66,7 +74,7 @@ class QuartoLog:
         if not self.details:
             errors = [i for i, line in enumerate(self.lines) if _ERROR.match(line)]
             start = max(0, (errors[0] if errors else len(self.lines)) - 10)
-            shown = [line for line in self.lines[start:] if line.strip()]
+            shown = [line for line in self.lines[start:] if line.strip() and not _STACK.match(line)]
             print("Quartos melding:", file=sys.stderr)
             for line in shown[-40:]:
                 print(f"  {line}", file=sys.stderr)

@@ -41,6 +41,8 @@ def _previous_report(project):
      "kodeblokken som starter med «```» lukkes aldri"),
     ("## Aktiviteter i {{< var aar >}}", "<!-- ta med senere\n## Aktiviteter i {{< var aar >}}",
      "kommentaren «<!--» lukkes aldri"),
+    ("## Aktiviteter i {{< var aar >}}", "{{< include tekst/mangler.qmd >}}\n\n## Aktiviteter i {{< var aar >}}",
+     "filen «tekst/mangler.qmd» som kapittelet tar med, finnes ikke, og da stopper Quarto."),
 ])
 def test_markup_that_swallows_the_rest_stops_sjekk_and_bygg(project, old, new, message):
     chapter = project / "chapters" / "teknologi.qmd"

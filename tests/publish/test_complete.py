@@ -143,3 +143,22 @@ def test_bad_workbooks_stop_the_build_before_quarto_with_each_problem_said_once(
     assert "Rapporten ble ikke bygget. Forrige versjon i _bok/ er beholdt." in result.stderr
     assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
     assert not (project / ".bygg").exists()
+
+
+@needs_quarto
+def test_a_quarto_error_names_the_chapter_in_the_project_without_quartos_stack_trace(project):
+    """An error in Quarto's own code (here a file a taken-in file takes in, which is missing) is
+    shown with its message and the project's paths, not the copy Quarto rendered in, and without
+    the trace through Quarto's code."""
+    (project / "chapters" / "tekst").mkdir()
+    (project / "chapters" / "tekst" / "del.qmd").write_text("{{< include finnes-ikke.qmd >}}\n", encoding="utf-8")
+    chapter = project / "chapters" / "kompetanse.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< include tekst/del.qmd >}}\n", encoding="utf-8")
+    rapport = str(Path(sys.executable).parent / "rapport")
+    result = subprocess.run([rapport, "bygg"], cwd=project, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    failure = result.stderr[result.stderr.index("Quartos melding:"):]
+    assert "could not find file chapters/finnes-ikke.qmd" in failure, failure  # Quarto: from the chapter
+    assert ".bygg" not in output
+    assert not [line for line in output.splitlines() if line.strip().startswith(("at ", "Stack trace"))]
