@@ -3,7 +3,8 @@ each format gets its own copy of the sources (`.bygg/FORMAT/`, hidden from Quart
 the project) and its own Quarto, the web pages in one lane and the PDF and the Word file in
 another, and the outputs are put together as one `_bok/`. The pre-render step has already run
 once (the copies' `_quarto.yml` leaves it out); each Quarto runs the post-render step on its own
-format. Progress is shown per format.
+format, and the Word file's contents get their page numbers after its Quarto. Progress is shown
+per format, with the project's paths in place of the copy's.
 """
 
 from __future__ import annotations
@@ -100,8 +101,8 @@ def start(quarto: str, folders: dict[str, Path], env: dict, details: bool, popen
     `check(output folder)` is the build's last guard, run on each format in its lane (reading
     the PDF takes a second, while the web pages are still being made)."""
     stopped = threading.Event()
-    runs = [Run(name, folder, QuartoLog(details, out=_Prefixed(f"[{name}] ", sys.stdout), copy=folder), stopped=stopped)
-            for name, folder in folders.items()]
+    runs = [Run(name, folder, QuartoLog(details, out=_Prefixed(f"[{name}] ", sys.stdout), copy=folder),
+                stopped=stopped) for name, folder in folders.items()]
     lanes = [[r for r in runs if r.name == LONGEST], [r for r in runs if r.name != LONGEST]]
     for lane in lanes:
         thread = threading.Thread(target=_lane, args=(lane, quarto, env, popen, check), daemon=True)
@@ -115,18 +116,15 @@ def _lane(runs: list[Run], quarto: str, env: dict, popen, check) -> None:
     """The runs one after another, each checked when it is done, until one fails or the build is
     stopped."""
     for run in runs:
-        niceness = 0 if run.name == LONGEST else NICE
-        if run.name != LAYOUT_LATER:
-            steps = [([quarto, "render", "--to", FORMATS[run.name], "--output-dir", OUT], env)]
-        else:  # the contents numbered by its own process once Quarto has exited (stopped as Quarto is)
-            steps = [([quarto, "render", "--to", FORMATS[run.name], "--output-dir", OUT],
-                      {**env, CONTENTS_PAGES_LATER: "1"}),
-                     ([sys.executable, "-m", CONTENTS_PAGES, OUT], env)]
+        render = [quarto, "render", "--to", FORMATS[run.name], "--output-dir", OUT]
+        steps = [(render, env)]
+        if run.name == LAYOUT_LATER:  # the contents numbered by a process of its own (stopped as Quarto is)
+            steps = [(render, {**env, CONTENTS_PAGES_LATER: "1"}), ([sys.executable, "-m", CONTENTS_PAGES, OUT], env)]
         for args, step_env in steps:
             with _PRINT:
                 if run.stopped.is_set():
                     return
-                run.process = popen(args, run.folder, step_env, niceness)
+                run.process = popen(args, run.folder, step_env, 0 if run.name == LONGEST else NICE)
             for line in run.process.stdout:
                 run.log.add(line)
             run.returncode = run.process.wait()

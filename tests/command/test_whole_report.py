@@ -84,7 +84,8 @@ def test_metadata_quarto_cannot_read_stops_sjekk_and_bygg_before_quarto(project,
 
 def test_metadata_quarto_reads_and_lines_that_only_look_like_it_are_not_errors(project):
     chapter = project / "chapters" / "teknologi.qmd"
-    _replace(chapter, "# Teknologi", "---\ntitle: Teknologi\n---\n\n# Teknologi\n\n---\n\nEn skillelinje over.\n\n---\n")
+    _replace(chapter, "# Teknologi",
+             "---\ntitle: Teknologi\n---\n\n# Teknologi\n\n---\n\nEn skillelinje over.\n\n---\n")
     check = rapport(project, "sjekk")
     assert check.returncode == 0, check.stderr
     assert "teknologi.qmd" not in check.stderr
