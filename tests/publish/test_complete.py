@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers.commands import start_rapport
 from helpers.project import FIXTURES
 
 from report.publish.complete import chapter_marks, missing_chapters
@@ -83,10 +84,8 @@ def test_ctrl_c_stops_the_build_and_leaves_nothing_behind(project):
     (project / "_bok").mkdir()
     (project / "_bok" / "rapport.pdf").write_bytes(b"forrige rapport")
     before = sorted(str(p.relative_to(project)) for p in project.rglob("*"))
-    rapport = str(Path(sys.executable).parent / "rapport")
     # A terminal sends Ctrl-C to the foreground process group: the command and what it started.
-    build = subprocess.Popen([rapport, "bygg"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)
+    build = start_rapport(project, "bygg", stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
     # Quarto works in a copy of the sources per format (report/publish/formats.py)
     while time.monotonic() < deadline and not list(project.glob(".bygg/*/chapters/*.html")) \
