@@ -85,11 +85,13 @@ def check_chapters(root: Path) -> Problems:
                                           "leses), og Quarto kan ikke lese den. Åpne den i redigeringsprogrammet, "
                                           "og lagre den som UTF-8.")
         readable[name] = markdown_lines(name, chapter_text(path), found)
-        if name.startswith("chapters/") and name not in listed:
+    in_book = [line for name in listed for line in readable.get(name, [])]
+    taken_in = {path.resolve() for _, _, path in _included(root, in_book)}
+    for name in readable:
+        if name.startswith("chapters/") and name not in listed and (root / name).resolve() not in taken_in:
             problems.warning(name, None, None, "kapittelet står ikke i _quarto.yml og kommer ikke med i rapporten. "
                                                "Er det et utkast, kan det ligge der; ellers legg det til under "
                                                "«chapters:» eller «appendices:».")
-    in_book = [line for name in listed for line in readable.get(name, [])]
     _check_metadata(in_book, problems)
     _check_shortcodes(in_book, problems)
     _check_crossrefs(in_book, problems)
@@ -206,17 +208,23 @@ def _check_shortcodes(lines: list[Line], problems: Problems) -> None:
                            "rapporten fra PDF-en og Word-filen. Skriv den som {{< var NAVN >}}.")
 
 
-def _check_includes(root: Path, lines: list[Line], problems: Problems) -> None:
-    """Each file a chapter takes in with `{{< include FILE >}}` exists (Quarto stops without it):
-    relative to the chapter, or with a leading «/» to the project."""
+def _included(root: Path, lines: list[Line]):
+    """Each `{{< include FILE >}}` in `lines`: its line, FILE as written, and the file Quarto takes
+    in (relative to the chapter, or with a leading «/» to the project)."""
     for line in lines:
         for m in _INCLUDE.finditer(_INLINE_CODE.sub("", line.text)):
             target = m.group(1)
-            path = root / target.lstrip("/") if target.startswith("/") else (root / line.file).parent / target
-            if not path.is_file():
-                problems.error(line.file, None, f"linje {line.number}",
-                               f"filen «{target}» som kapittelet tar med, finnes ikke, og da stopper Quarto. "
-                               "Rett navnet (det regnes fra kapittelets mappe), eller legg filen der.")
+            folder = root if target.startswith("/") else (root / line.file).parent
+            yield line, target, folder / target.lstrip("/")
+
+
+def _check_includes(root: Path, lines: list[Line], problems: Problems) -> None:
+    """Each file a chapter takes in exists (Quarto stops without it)."""
+    for line, target, path in _included(root, lines):
+        if not path.is_file():
+            problems.error(line.file, None, f"linje {line.number}",
+                           f"filen «{target}» som kapittelet tar med, finnes ikke, og da stopper Quarto. "
+                           "Rett navnet (det regnes fra kapittelets mappe), eller legg filen der.")
 
 
 def _near(text: str, start: int) -> str:

@@ -122,6 +122,13 @@ def test_a_chapter_outside_the_book_is_named_and_a_missing_one_is_an_error(proje
     assert result.returncode == 0, result.stderr  # a draft outside the book never stops the build
     assert ("ADVARSEL: chapters/utkast-ny-del.qmd: kapittelet står ikke i _quarto.yml og kommer ikke med i "
             "rapporten.") in result.stdout
+    # a file a chapter in the book takes in is part of the book
+    (project / "chapters" / "tekst").mkdir()
+    (project / "chapters" / "tekst" / "del.qmd").write_text("Tekst som tas med.\n", encoding="utf-8")
+    _replace(project / "chapters" / "teknologi.qmd", "# Teknologi", "# Teknologi\n\n{{< include tekst/del.qmd >}}")
+    result = rapport(project, "sjekk")
+    assert result.returncode == 0 and "utkast-ny-del.qmd" in result.stdout
+    assert "tekst/del.qmd" not in result.stdout + result.stderr
 
     _replace(project / "_quarto.yml", "chapters/kompetanse.qmd", "chapters/kompetanse-ny.qmd")
     result = rapport(project, "sjekk")
