@@ -92,7 +92,8 @@ def check_chapters(root: Path) -> Problems:
             problems.warning(name, None, None, "kapittelet står ikke i _quarto.yml og kommer ikke med i rapporten. "
                                                "Er det et utkast, kan det ligge der; ellers legg det til under "
                                                "«chapters:» eller «appendices:».")
-    _check_metadata(in_book, problems)
+    for name in listed:
+        _check_metadata(readable.get(name, []), problems)
     _check_shortcodes(in_book, problems)
     _check_crossrefs(in_book, problems)
     _check_images(root, in_book, problems)
@@ -157,30 +158,24 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _check_metadata(lines: list[Line], problems: Problems) -> None:
-    """Each metadata block (between «---» lines) must be YAML Quarto can read."""
-    by_file: dict[str, dict[int, str]] = {}
-    for line in lines:
-        by_file.setdefault(line.file, {})[line.number] = line.text
-    for name, text in by_file.items():
-        numbers = sorted(text)
-        for i, number in enumerate(numbers):
-            following = numbers[i + 1] if i + 1 < len(numbers) else None
-            if not _YAML_START.match(text[number]) or following is None or not text[following].strip():
-                continue
-            end = next((n for n in numbers[i + 1:] if _YAML_END.match(text[n])), None)
-            if end is None:
-                continue
-            block = "\n".join(text[n] for n in numbers[i + 1:] if n < end)
-            try:
-                yaml.load(block, Loader=_StrictLoader)  # a SafeLoader
-            except yaml.YAMLError as e:
-                mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)  # where it starts
-                where = f" (linje {number + 1 + mark.line})" if mark is not None else ""
-                reason = (str(e.problem) if isinstance(e, yaml.constructor.ConstructorError) else
-                          "et anførselstegn eller en klamme er ikke lukket, eller et innrykk stemmer ikke")
-                problems.error(name, None, f"linje {number}",
-                               f"metadataene mellom «---»-linjene (til linje {end}) kan ikke leses: {reason}{where}. "
-                               "Quarto stopper på dem. Rett dem, eller bruk «***» for en skillelinje.")
+    """Each metadata block (between «---» lines) in one chapter's `lines` must be YAML Quarto can
+    read."""
+    for i, line in enumerate(lines[:-1]):
+        if not _YAML_START.match(line.text) or not lines[i + 1].text.strip():
+            continue
+        end = next((j for j in range(i + 1, len(lines)) if _YAML_END.match(lines[j].text)), None)
+        if end is None:
+            continue
+        try:
+            yaml.load("\n".join(b.text for b in lines[i + 1:end]), Loader=_StrictLoader)  # a SafeLoader
+        except yaml.YAMLError as e:
+            mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)  # where it starts
+            where = f" (linje {line.number + 1 + mark.line})" if mark is not None else ""
+            reason = (str(e.problem) if isinstance(e, yaml.constructor.ConstructorError) else
+                      "et anførselstegn eller en klamme er ikke lukket, eller et innrykk stemmer ikke")
+            problems.error(line.file, None, f"linje {line.number}",
+                           f"metadataene mellom «---»-linjene (til linje {lines[end].number}) kan ikke leses: "
+                           f"{reason}{where}. Quarto stopper på dem. Rett dem, eller bruk «***» for en skillelinje.")
 
 
 def _check_shortcodes(lines: list[Line], problems: Problems) -> None:

@@ -7,13 +7,11 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers.commands import start_rapport
+from helpers.commands import rapport, start_rapport
 from helpers.project import FIXTURES
 
 from report.publish.complete import chapter_marks, missing_chapters
@@ -112,8 +110,7 @@ def test_a_failed_render_keeps_the_report_says_why_and_leaves_nothing_behind(pro
     chapter.write_text(chapter.read_text(encoding="utf-8") + '\n```{=typst}\n#panic("ødelagt")\n```\n',
                        encoding="utf-8")
     before = {p for p in project.rglob("*") if not p.relative_to(project).parts[0].startswith(("_generert", "."))}
-    rapport = str(Path(sys.executable).parent / "rapport")
-    result = subprocess.run([rapport, "bygg"], cwd=project, capture_output=True, text=True, timeout=600)
+    result = rapport(project, "bygg")
     assert result.returncode != 0
     assert "Quartos melding:" in result.stderr and "ødelagt" in result.stderr  # what went wrong, not only that
     assert "Quarto stoppet med feil (se meldingene over). Forrige versjon i _bok/ er beholdt." in result.stderr
@@ -132,8 +129,7 @@ def test_bad_workbooks_stop_the_build_before_quarto_with_each_problem_said_once(
     book["Oppdrag"]["H3"] = "grnn"
     book["Oppdrag"]["B4"] = None
     book.save(project / "data" / "oppdrag.xlsx")
-    rapport = str(Path(sys.executable).parent / "rapport")
-    result = subprocess.run([rapport, "bygg"], cwd=project, capture_output=True, text=True, timeout=600)
+    result = rapport(project, "bygg")
     output = result.stdout + result.stderr
     assert result.returncode == 1
     for problem in ("oppdrag.xlsx › Oppdrag › H3: «grnn» er ikke en gyldig farge", "oppdrag.xlsx › Oppdrag › B4: «År» må fylles ut"):
@@ -153,8 +149,7 @@ def test_a_quarto_error_names_the_chapter_in_the_project_without_quartos_stack_t
     (project / "chapters" / "tekst" / "del.qmd").write_text("{{< include finnes-ikke.qmd >}}\n", encoding="utf-8")
     chapter = project / "chapters" / "kompetanse.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< include tekst/del.qmd >}}\n", encoding="utf-8")
-    rapport = str(Path(sys.executable).parent / "rapport")
-    result = subprocess.run([rapport, "bygg"], cwd=project, capture_output=True, text=True, timeout=600)
+    result = rapport(project, "bygg")
     assert result.returncode != 0
     output = result.stdout + result.stderr
     failure = result.stderr[result.stderr.index("Quartos melding:"):]

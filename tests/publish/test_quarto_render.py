@@ -264,15 +264,15 @@ def test_docx_as_libreoffice_lays_it_out(rendered, tmp_path):
     oppdragene = [i for i, p in enumerate(pages) if re.search(r"^\s*Oppdragene\s*$", p, re.M)]  # unnumbered
     assert oppdragene and "Brukermedvirkning" in pages[oppdragene[0]]
     # each line of the contents has the page its heading is on (added once Word's Quarto exited)
-    paragraphs = Document(tmp_path / "rapport.docx").element.body.iter(qn("w:p"))
-    styles = [(p, p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) for p in paragraphs]
+    document = Document(tmp_path / "rapport.docx")
+    styles = [(p, p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) for p in document.element.body.iter(qn("w:p"))]
     entries = [[t.text for t in p.iter(qn("w:t"))] for p, style in styles
                if style is not None and re.fullmatch(r"TOC\d", style.get(qn("w:val")))]
     assert len(entries) > 10
     for words in entries:
         assert len(words) == 2 and words[-1].isdigit() and words[-1] != "00", words
         assert _words(words[0])[:30] in _words(pages[int(words[-1]) - 1]), f"«{words[0]}» står ikke på side {words[-1]}"
-    headings = [p.text for p in Document(tmp_path / "rapport.docx").paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     # after the contents, whose lines end in dotted leaders and page numbers
     body = 1 + max(i for i, p in enumerate(pages) if re.search(r"\.{5,}\s*\d+\s*$", p, re.M))
     starts = [next(i for i, p in enumerate(pages) if i >= body and h in _words(p)) for h in headings]
