@@ -13,7 +13,9 @@ it was made again.
 This loop watches the project. A saved chapter (or picture) is copied into the copy and that
 chapter is rendered again; a saved workbook runs the pre-render build, and the chapters that use
 a block, figure or number that changed are rendered again, the page the writer has open first.
-With `--pdf` any change makes the whole PDF again. A workbook that cannot be read (still open,
+When the writer saves the chapter that is open while another chapter is being rendered, that
+render is stopped (unless Quarto is done and the post-render step is finishing the pages) and
+comes again after the open one, so a saved chapter shows in about Quarto's time for it. With `--pdf` any change makes the whole PDF again. A workbook that cannot be read (still open,
 saved half-way) gives the same message as `rapport sjekk`, in the terminal and in a banner on the
 page, and the last good pages stay. Ctrl-C stops Quarto and removes the copy.
 """
@@ -23,9 +25,13 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import subprocess
 import sys
+import threading
 import time
 import webbrowser
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from report.build import build
@@ -98,7 +104,9 @@ def preview(root: Path, port: int | None, browser: bool, pdf: bool = False) -> i
                 viewed = status.viewed_source()
                 source = viewed if viewed in queue else queue[0]
                 queue.remove(source)
-                _render(quarto, copy, env, status, source, pdf)
+                stale = partial(_open_chapter_saved, root, seen, status) if source != BOOK else None
+                if not _render(quarto, copy, env, status, source, pdf, stale):
+                    queue.insert(0, source)  # after the open chapter
     except KeyboardInterrupt:
         print("\nForhåndsvisningen er stoppet. _bok/ er som før.")
         return 0
@@ -110,10 +118,12 @@ def preview(root: Path, port: int | None, browser: bool, pdf: bool = False) -> i
         shutil.rmtree(copy, ignore_errors=True)
 
 
-def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf: bool) -> None:
+def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf: bool,
+            stale: Callable[[], bool] | None = None) -> bool:
     """One `quarto render` in the copy: the whole book (BOOK) or one chapter, as web pages or
     the PDF. The server is told what is new; if Quarto fails, what was there stays (and the page
-    says so)."""
+    says so). False if it was stopped because `stale()` said so before the post-render step began
+    (which rewrites the pages, so it is left to finish)."""
     started = time.monotonic()
     what = "PDF-en" if pdf else (f"Siden for {source}" if source else "Nettsidene")
     if source:
@@ -121,10 +131,19 @@ def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf
     log = QuartoLog(copy=copy)
     process = start_process([quarto, "render", *([source] if source else []), "--to",
                              formats.FORMATS["PDF" if pdf else "HTML"], "--output-dir", formats.OUT], copy, env)
+    finishing = threading.Event()
+    reader = threading.Thread(target=_read, args=(process, log, finishing), daemon=True)
+    reader.start()
     try:
-        for line in process.stdout:
-            log.add(line)
-        returncode = process.wait()
+        while (returncode := _wait(process)) is None:
+            if stale and not finishing.is_set() and stale():
+                stop_process(process)
+                reader.join()
+                again = source == status.viewed_source()
+                print(f"{source} ble lagret igjen og lages på nytt." if again else
+                      f"Venter med {source}: kapitlet som er åpent, ble lagret og lages først.", flush=True)
+                return False
+        reader.join()
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while Quarto stops changes nothing
         stop_process(process)
@@ -135,7 +154,7 @@ def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf
         message = _FAILED.format(what=what)
         print(message, file=sys.stderr, flush=True)
         status.show(f"quarto {source}", message)
-        return
+        return True
     status.show(f"quarto {source}", None)
     if pdf:
         status.new_pdf(made.read_bytes())
@@ -143,6 +162,36 @@ def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf
         status.made(source)
     log.print_warnings()
     print(f"{what} er oppdatert ({time.monotonic() - started:.0f} s).", flush=True)
+    return True
+
+
+def _read(process: subprocess.Popen, log: QuartoLog, finishing: threading.Event) -> None:
+    """Quarto's lines into the log, as they come; `finishing` once the post-render step runs (the
+    only script Quarto runs in the copy: the pre-render step ran before)."""
+    for line in process.stdout:
+        log.add(line)
+        if log.lines[-1].startswith("Running script"):
+            finishing.set()
+
+
+def _wait(process: subprocess.Popen) -> int | None:
+    """Quarto's exit code, or None if it still runs after a look at the files' interval."""
+    try:
+        return process.wait(POLL)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def _open_chapter_saved(root: Path, seen: dict[Path, tuple[int, int]], status: Status) -> bool:
+    """Whether the chapter open in the browser was saved since the files were last looked at."""
+    viewed = status.viewed_source()
+    if not viewed:
+        return False
+    try:
+        info = (root / viewed).stat()
+    except OSError:
+        return False
+    return (info.st_mtime_ns, info.st_size) != seen.get(root / viewed)
 
 
 def _state(root: Path) -> dict[Path, tuple[int, int]]:

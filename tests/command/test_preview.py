@@ -8,6 +8,7 @@ import json
 import re
 import signal
 import socket
+import threading
 import time
 import urllib.request
 
@@ -174,6 +175,47 @@ def test_a_workbook_that_cannot_be_read_shows_on_the_page_until_it_is_fixed(proj
     # the page the writer has open is made first (the others follow in the order of their names)
     after_fix = output[output.rindex("Regnearket kunne ikke leses"):]
     assert re.search(r"Oppdaterer (\S+)", after_fix).group(1) == "chapters/psykisk-helse.qmd", after_fix
+
+
+@needs_quarto
+def test_the_chapter_the_writer_has_open_goes_before_a_chapter_being_rendered(project):
+    """A chapter saved while another is being rendered: that render stops, the open chapter is made
+    first, and the other follows."""
+    port = _free_port()
+    process = start_rapport(project, "forhåndsvis", "--no-browser", "--port", str(port))
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    opened = threading.Event()
+
+    def browser():  # the open page asks about itself every half second, as it does in the browser
+        while not opened.wait(0.5):
+            try:
+                _get(port, "status?side=/chapters/samhandling.html")
+            except OSError:
+                pass
+
+    threading.Thread(target=browser, daemon=True).start()
+    try:
+        assert _served(port, "chapters/samhandling.html", "Samhandling", 300) is not None, "never served"
+        other = project / "chapters" / "psykisk-helse.qmd"
+        other.write_text(other.read_text(encoding="utf-8") + "\nEn setning i et annet kapittel.\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while not any("Oppdaterer chapters/psykisk-helse.qmd" in line for line in lines):
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.05)
+        _add_sentence(project)
+        assert _served(port, "chapters/samhandling.html", "En ny setning fra skribenten.", 60) is not None
+        assert "En setning i et annet kapittel." not in _get(port, "chapters/psykisk-helse.html").decode()
+        assert _served(port, "chapters/psykisk-helse.html", "En setning i et annet kapittel.", 60) is not None
+    finally:
+        opened.set()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+        reader.join(timeout=10)
+    output = "".join(lines)
+    _left_alone(project, process, output)
+    assert "Venter med chapters/psykisk-helse.qmd: kapitlet som er åpent, ble lagret og lages først." in output
 
 
 @needs_quarto
