@@ -219,27 +219,47 @@ def start_process(args: list[str], cwd: Path, env: dict, nice: int = 0) -> subpr
 
 def stop_process(process: subprocess.Popen) -> None:
     """Stop Quarto and everything it started, and wait until all of it is gone (Quarto may still
-    write a file while it handles the signal)."""
+    write a file while it handles the signal). First as Ctrl-C in a terminal would: Quarto's
+    launcher, a shell script, then waits for the Deno it started (SIGTERM ends the shell at once
+    and leaves Deno to whoever adopts it, which may take seconds to see it gone)."""
     if os.name == "nt":  # no process groups: Ctrl-C reached Quarto too
         process.kill()
         process.wait()
         return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
+    for sig, seconds in ((signal.SIGINT, 5), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
             break
         try:
-            process.wait(10)
+            process.wait(seconds)
         except subprocess.TimeoutExpired:
             continue
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            try:
-                os.killpg(process.pid, 0)  # anyone left in the group?
-            except ProcessLookupError:
+            if not _group_runs(process.pid):
                 return
-            time.sleep(0.1)
+            time.sleep(0.05)
+
+
+def _group_runs(group: int) -> bool:
+    """Whether a process of the group still runs. One that has ended but is not yet reaped by the
+    process that adopted it (in a container, one that may never reap it) writes nothing."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            state, _parent, its_group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, IndexError, ValueError):
+            continue  # ended while being read
+        if int(its_group) == group and state != "Z":
+            return True
+    return False
 
 
 def _beside_sources(root: Path) -> set[Path]:
