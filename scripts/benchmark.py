@@ -13,7 +13,9 @@ generated book to docx and html (the floor any Quarto render pays); when quarto 
 (d) `rapport bygg` (the three formats at once, report/publish/formats.py) and (e) Quarto alone:
 plain `quarto render` of the same book after the pre-render step, without the pre- and
 post-render steps, one format after another (Quarto's own way). Their peak memory is the sum
-over every process of the build at its highest (sampled), since the formats run at once: as
+over every process of the build at its highest, since the formats run at once, sampled in a run
+of its own after the timed ones (reading every process's memory map five times a second takes a
+tenth of a core and holds up the processes it reads, more so for builds that use both cores): as
 resident memory (RSS, which counts a program's pages once per process that runs it, such as the
 Pandoc program when two Pandocs run at once), and as PSS, each shared page split between the
 processes that share it (what the build takes from the machine).
@@ -115,20 +117,20 @@ def make_project(scale: int, dest: Path) -> Path:
     return dest
 
 
-def run_step(project: Path, step: str) -> tuple[float, float, float]:
+def run_step(project: Path, step: str, sample: bool = True) -> tuple[float, float, float]:
     """Wall seconds and peak memory (MB) of one step in a fresh Python process: the largest single
-    process, or for the Quarto steps the sum over the whole process tree, sampled; and the tree's
-    peak PSS (MB)."""
+    process, or with `sample` the sum over the whole process tree, sampled; and the tree's peak PSS
+    (MB; 0 without `sample`)."""
     code = f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); {STEP_CODE[step]}; {PEAK}"
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=project, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env={**RUNTIME, **os.environ})
     tree_peak = pss_peak = 0
-    while proc.poll() is None:
+    while sample and proc.poll() is None:
         rss, pss = _tree_memory(proc.pid)
         tree_peak, pss_peak = max(tree_peak, rss), max(pss_peak, pss)
         time.sleep(0.2)
-    stderr = proc.stderr.read()
+    stderr = proc.communicate()[1]
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"step {step} failed in {project}: {stderr[-2000:]}")
@@ -169,6 +171,7 @@ def _quarto_alone(project: Path, run: int) -> None:
 
 
 _TWINS: dict[Path, Path] = {}
+SAMPLED_APART = "de"  # the steps timed against each other: their memory is sampled in a run of its own
 
 
 def _from_scratch(project: Path, run: int) -> None:
@@ -308,11 +311,15 @@ def main() -> None:
                     print(f"{scale:>4}×  {label:<32} {statistics.median(times):>9.2f} {'':>8}  ({spread})", flush=True)
             for step, label, prepare in steps:
                 times, peaks, shares = [], [], []
-                for run in range(args.runs):
+                apart = step in SAMPLED_APART
+                for run in range(args.runs + apart):
                     if prepare:
                         prepare(project, run)
-                    wall, peak, share = run_step(_TWINS.get(project, project) if step == "e" else project, step)
-                    times.append(wall)
+                    timed = not apart or run < args.runs
+                    wall, peak, share = run_step(_TWINS.get(project, project) if step == "e" else project, step,
+                                                 sample=not (apart and timed))
+                    if timed:
+                        times.append(wall)
                     peaks.append(peak)
                     shares.append(share)
                 print(f"{scale:>4}×  {label:<32} {statistics.median(times):>9.2f} {max(peaks):>8.0f} "
