@@ -159,6 +159,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Finner ikke prosjektmappen (mappen med {CONFIG_FILE}) i {Path.cwd()} eller mappene over. "
               "Gå til prosjektmappen, og kjør kommandoen der.", file=sys.stderr)
         return 2
+    try:
+        return _run(args, root)
+    except DataError as e:  # settings a command cannot start without (rapport.toml, _quarto.yml)
+        print(f"«rapport {args.kommando}» stoppet: {len(e.problems.errors)} feil må rettes først.", file=sys.stderr)
+        print_problems(e.problems.errors)
+        return 1
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
     if args.kommando == "sjekk":
         from report.check import run_check
 

@@ -15,9 +15,12 @@ chapter is rendered again; a saved workbook runs the pre-render build, and the c
 a block, figure or number that changed are rendered again, the page the writer has open first.
 When the writer saves the chapter that is open while another chapter is being rendered, that
 render is stopped (unless Quarto is done and the post-render step is finishing the pages) and
-comes again after the open one, so a saved chapter shows in about Quarto's time for it. With `--pdf` any change makes the whole PDF again. A workbook that cannot be read (still open,
-saved half-way) gives the same message as `rapport sjekk`, in the terminal and in a banner on the
-page, and the last good pages stay. Ctrl-C stops Quarto and removes the copy.
+comes again after the open one, so a saved chapter shows in about Quarto's time for it. A saved
+`_quarto.yml` or `rapport.toml` (a chapter added to the book, a new title) copies the sources
+again and renders the whole book. With `--pdf` any change makes the whole PDF again. A workbook
+or settings that cannot be read (still open, saved half-way) give the same message as `rapport
+sjekk`, in the terminal and in a banner on the page, and the last good pages stay. Ctrl-C stops
+Quarto and removes the copy.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from pathlib import Path
 from report.build import build
 from report.content.references import chapter_text, find_references, flatten, sources
 from report.content.variables import FILE as VARIABLES
-from report.data.config import GENERATED
+from report.data.config import CONFIG_FILE, GENERATED, QUARTO_FILE
 from report.data.problems import DataError, print_problems, problem_lines
 from report.publish import formats
 from report.publish.preview_server import Status, add_banner, address, serve
@@ -46,8 +49,10 @@ from report.publish.quarto_log import QuartoLog
 
 FOLDER = ".forhandsvisning"
 POLL = 0.3  # seconds between looks at the files
-BOOK = ""  # in the queue: the whole book (the first render, and every PDF)
+BOOK = ""  # in the queue: the whole book (the first render, every PDF, and after the settings changed)
+SETTINGS = (QUARTO_FILE, CONFIG_FILE)
 _UNREADABLE = "Regnearket kunne ikke leses, så siden viser det som var der før:"
+_SETTINGS_UNREADABLE = "Innstillingene kunne ikke leses, så siden viser det som var der før:"
 _FAILED = ("{what} kunne ikke lages på nytt: Quarto stoppet med feil (meldingen står i terminalen). "
            "Siden viser det som var der før.")
 
@@ -93,7 +98,8 @@ def preview(root: Path, port: int | None, browser: bool, pdf: bool = False) -> i
             changed = {p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
             seen = now
             if changed:
-                queue += [f for f in _update(root, copy, changed, status) if f not in queue]
+                new = _update(root, copy, changed, status, pdf)
+                queue = [BOOK] if BOOK in new else queue + [f for f in new if f not in queue]
             if not queue:
                 time.sleep(POLL)
                 continue
@@ -195,8 +201,9 @@ def _open_chapter_saved(root: Path, seen: dict[Path, tuple[int, int]], status: S
 
 
 def _state(root: Path) -> dict[Path, tuple[int, int]]:
-    """Each watched file's size and time of change: the chapters, the pictures, the workbooks."""
-    files = [*sources(root), *root.glob("data/*.xlsx"), *root.glob("figures/*")]
+    """Each watched file's size and time of change: the chapters, the pictures, the workbooks, the
+    settings."""
+    files = [*sources(root), *root.glob("data/*.xlsx"), *root.glob("figures/*"), *(root / f for f in SETTINGS)]
     state = {}
     for path in files:
         if path.name.startswith(("~$", ".")):  # Excel's and LibreOffice's lock files
@@ -209,20 +216,28 @@ def _state(root: Path) -> dict[Path, tuple[int, int]]:
     return state
 
 
-def _update(root: Path, copy: Path, changed: set[Path], status: Status) -> list[str]:
+def _update(root: Path, copy: Path, changed: set[Path], status: Status, pdf: bool) -> list[str]:
     """The changed files (and what a changed workbook changes) into the copy; the chapters to
-    render again (relative paths). A workbook that cannot be read sets the page's message until
-    one can again."""
+    render again (relative paths), or BOOK when the settings changed (the chapter list, the
+    year). A workbook or settings that cannot be read set the page's message until they can again."""
+    settings = {p for p in changed if p.relative_to(root).as_posix() in SETTINGS}
     chapters = {p for p in changed if p.suffix == ".qmd"}
-    pictures = {p for p in changed if p.suffix not in (".qmd", ".xlsx")}
-    if any(p.suffix == ".xlsx" for p in changed):
+    pictures = {p for p in changed - settings if p.suffix not in (".qmd", ".xlsx")}
+    if settings or any(p.suffix == ".xlsx" for p in changed):
         try:
             chapters |= _after_data_change(root, copy)
             status.show("data", None)
         except DataError as e:
-            print(_UNREADABLE, file=sys.stderr)
+            heading = _UNREADABLE if any(p.suffix == ".xlsx" for p in changed) else _SETTINGS_UNREADABLE
+            print(heading, file=sys.stderr)
             print_problems(e.problems.errors)
-            status.show("data", "\n".join([_UNREADABLE, *problem_lines(e.problems.errors)]))
+            status.show("data", "\n".join([heading, *problem_lines(e.problems.errors)]))
+            settings = set()  # the last good pages stay
+    if settings:  # the whole copy again, as at the start
+        formats.copy_sources(root, copy, ("pre-render",))
+        if not pdf:
+            add_banner(copy)
+        return [BOOK]
     for path in chapters | pictures:
         target = copy / path.relative_to(root)
         if path.exists():

@@ -11,7 +11,7 @@ chapter and line, found before Quarto runs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -45,6 +45,12 @@ class Line:
     number: int
     text: str
     divs: tuple[str, ...] = ()  # the attributes of the ::: blocks it is in, outermost first
+    chapter: str = ""  # for a line of a file a chapter takes in: that chapter, whose folder paths start from
+
+    @property
+    def folder(self) -> str:
+        """The folder its paths are read from: its chapter's."""
+        return str(Path(self.chapter or self.file).parent)
 
 
 def book_chapters(root: Path) -> list[str]:
@@ -85,8 +91,9 @@ def check_chapters(root: Path) -> Problems:
                                           "leses), og Quarto kan ikke lese den. Åpne den i redigeringsprogrammet, "
                                           "og lagre den som UTF-8.")
         readable[name] = markdown_lines(name, chapter_text(path), found)
-    in_book = [line for name in listed for line in readable.get(name, [])]
-    taken_in = {path.resolve() for _, _, path in _included(root, in_book)}
+    taken_in: dict[Path, list[Line]] = {}
+    in_book = [line for name in listed
+               for line in _with_taken_in(root, readable.get(name, []), taken_in, problems, ((root / name).resolve(),))]
     for name in readable:
         if name.startswith("chapters/") and name not in listed and (root / name).resolve() not in taken_in:
             problems.warning(name, None, None, "kapittelet står ikke i _quarto.yml og kommer ikke med i rapporten. "
@@ -97,7 +104,6 @@ def check_chapters(root: Path) -> Problems:
     _check_shortcodes(in_book, problems)
     _check_crossrefs(in_book, problems)
     _check_images(root, in_book, problems)
-    _check_includes(root, in_book, problems)
     return problems
 
 
@@ -203,23 +209,36 @@ def _check_shortcodes(lines: list[Line], problems: Problems) -> None:
                            "rapporten fra PDF-en og Word-filen. Skriv den som {{< var NAVN >}}.")
 
 
-def _included(root: Path, lines: list[Line]):
-    """Each `{{< include FILE >}}` in `lines`: its line, FILE as written, and the file Quarto takes
-    in (relative to the chapter, or with a leading «/» to the project)."""
+def _with_taken_in(root: Path, lines: list[Line], taken_in: dict[Path, list[Line]], problems: Problems,
+                   chain: tuple[Path, ...] = ()) -> list[Line]:
+    """A chapter's `lines` with the lines of each file it takes in (`{{< include FILE >}}`, and
+    the files those take in) after the line that takes it in, as Quarto reads them: FILE is read
+    from the chapter's folder, or with a leading «/» from the project. A file that does not exist,
+    or takes itself in, is an error (Quarto stops). `taken_in`: each file's lines, read once."""
+    out = []
     for line in lines:
+        out.append(line)
         for m in _INCLUDE.finditer(_INLINE_CODE.sub("", line.text)):
             target = m.group(1)
-            folder = root if target.startswith("/") else (root / line.file).parent
-            yield line, target, folder / target.lstrip("/")
-
-
-def _check_includes(root: Path, lines: list[Line], problems: Problems) -> None:
-    """Each file a chapter takes in exists (Quarto stops without it)."""
-    for line, target, path in _included(root, lines):
-        if not path.is_file():
-            problems.error(line.file, None, f"linje {line.number}",
-                           f"filen «{target}» som kapittelet tar med, finnes ikke, og da stopper Quarto. "
-                           "Rett navnet (det regnes fra kapittelets mappe), eller legg filen der.")
+            path = (root if target.startswith("/") else root / line.folder) / target.lstrip("/")
+            if not path.is_file():
+                problems.error(line.file, None, f"linje {line.number}",
+                               f"filen «{target}» som kapittelet tar med, finnes ikke, og da stopper Quarto. "
+                               "Rett navnet (det regnes fra kapittelets mappe), eller legg filen der.")
+                continue
+            path = path.resolve()
+            if path in chain:
+                problems.error(line.file, None, f"linje {line.number}",
+                               f"filen «{target}» tar med seg selv (gjennom filene den tar med), og da stopper "
+                               "Quarto. Fjern linjen.")
+                continue
+            if path not in taken_in:
+                name = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else target
+                taken_in[path] = markdown_lines(name, chapter_text(path), problems)
+            chapter = line.chapter or line.file
+            within = [replace(taken, chapter=chapter) for taken in taken_in[path]]
+            out += _with_taken_in(root, within, taken_in, problems, (*chain, path))
+    return out
 
 
 def _near(text: str, start: int) -> str:
@@ -250,7 +269,7 @@ def _check_images(root: Path, lines: list[Line], problems: Problems) -> None:
             target = m.group(1)
             if re.match(r"^[a-z]+:", target) or "{{" in target:
                 continue
-            path = root / target.lstrip("/") if target.startswith("/") else (root / line.file).parent / target
+            path = root / target.lstrip("/") if target.startswith("/") else root / line.folder / target
             wanted = [path] if path.suffix else [path.with_suffix(".svg"), path.with_suffix(".png")]
             gone = [p for p in wanted if not p.is_file()]
             if gone:

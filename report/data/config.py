@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from report.data.problems import Problems
+from report.data.problems import DataError, Problems
 from report.data.schema import STATUS_PROMPT
 
 CONFIG_FILE = "rapport.toml"
@@ -55,28 +56,104 @@ def final_build() -> bool:
 
 
 def quarto_settings(root: Path) -> dict:
-    """`_quarto.yml` as Quarto reads it (an empty dict where there is none)."""
+    """`_quarto.yml` as Quarto reads it (an empty dict where there is none). DataError, naming the
+    line, if Quarto could not read it either."""
     path = Path(root) / QUARTO_FILE
     if not path.is_file():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        settings = yaml.safe_load(path.read_bytes().decode("utf-8")) or {}
+    except UnicodeDecodeError:
+        raise _unreadable(QUARTO_FILE, None, _NOT_UTF8) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)  # where it starts
+        raise _unreadable(QUARTO_FILE, mark.line + 1 if mark else None,
+                          "et anførselstegn eller en klamme er ikke lukket, eller et innrykk stemmer ikke, "
+                          "og da stopper Quarto") from None
+    if not isinstance(settings, dict):
+        raise _unreadable(QUARTO_FILE, None, "den skal bestå av innstillinger på formen «navn: verdi»")
+    return settings
 
 
 def load_config(root: Path) -> Config:
-    path = Path(root) / CONFIG_FILE
-    with path.open("rb") as f:
-        raw = tomllib.load(f)["rapport"]
+    """`rapport.toml` with the title and author from `_quarto.yml`. DataError with every setting
+    that cannot be used, and what is expected."""
+    try:
+        raw = tomllib.loads((Path(root) / CONFIG_FILE).read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _unreadable(CONFIG_FILE, None, _NOT_UTF8) from None
+    except tomllib.TOMLDecodeError as e:
+        line = re.search(r"at line (\d+)", str(e))
+        raise _unreadable(CONFIG_FILE, int(line.group(1)) if line else None,
+                          next((said for english, said in _TOML_ERRORS if english in str(e)), _TOML_ERRORS[-1][1])
+                          ) from None
+    raw = raw.get("rapport")
+    problems = Problems()
+    if not isinstance(raw, dict):
+        problems.error(CONFIG_FILE, None, None, "delen «[rapport]» mangler: innstillingene står under en linje "
+                                                "med [rapport], som i eksempelet i README.")
+        raise DataError(problems)
+    year, date = _year(raw.get("aar")), _date(raw.get("dato"))
+    if year is None:
+        problems.error(CONFIG_FILE, None, "aar", f"{_said(raw.get('aar'), 'et årstall')}. Skriv for eksempel "
+                                                 "aar = 2022.")
+    if date is None:
+        problems.error(CONFIG_FILE, None, "dato", f"{_said(raw.get('dato'), 'en dato')}. Skriv den som "
+                                                  "dato = 2022-10-19 (år, måned, dag).")
+    if problems.errors:
+        raise DataError(problems)
     book = quarto_settings(root).get("book") or {}
     return Config(
         root=Path(root).resolve(),
-        year=int(raw["aar"]),
-        date=raw["dato"],
+        year=year,
+        date=date,
         title=str(book.get("title") or raw.get("tittel", "")),
         author=str(book.get("author") or raw.get("forfatter", "")),
         contact=str(raw.get("kontakt", "")),
         status_prompt=str(raw.get("statusledetekst", STATUS_PROMPT)),
         moved=tuple(key for key in MOVED if key in raw),
     )
+
+
+_NOT_UTF8 = "filen er ikke lagret som UTF-8. Åpne den i redigeringsprogrammet, og lagre den som UTF-8"
+# What tomllib says, and what the writer is told
+_TOML_ERRORS = (
+    ("Cannot overwrite", "en innstilling står to ganger"),
+    ("Unterminated string", "et anførselstegn er ikke lukket"),
+    ("Illegal character", "et anførselstegn er ikke lukket"),
+    ("Expected '=' after a key", "et navn står uten «=» og en verdi"),
+    ("Invalid value", "en verdi er skrevet feil (tekst står i anførselstegn, et tall og en dato uten)"),
+    ("", "skrivemåten er feil"),
+)
+
+
+def _unreadable(file: str, line: int | None, reason: str) -> DataError:
+    problems = Problems()
+    problems.error(file, None, f"linje {line}" if line else None, f"filen kan ikke leses: {reason}.")
+    return DataError(problems)
+
+
+def _year(value) -> int | None:
+    """A year as TOML gives it, or as text («"2022"»)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return value if type(value) is int and 1900 < value < 2200 else None
+
+
+def _date(value) -> dt.date | None:
+    """A date as TOML gives it, or as text in ISO or Norwegian form («"19.10.2022"»)."""
+    if type(value) is dt.date:
+        return value
+    for form in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(str(value).strip(), form).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _said(value, wanted: str) -> str:
+    return "innstillingen mangler" if value is None else f"«{value}» er ikke {wanted}"
 
 
 def check_config(config: Config) -> Problems:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from report.data.config import NOT_BOOK, QUARTO_FILE
+from report.data.config import NOT_BOOK, QUARTO_FILE, quarto_settings
 from report.publish.docx.finalize import CONTENTS_PAGES_LATER
 from report.publish.quarto_log import QuartoLog
 
@@ -77,7 +77,7 @@ def copy_sources(root: Path, folder: Path, leave_out: tuple[str, ...]) -> Path:
     """What Quarto renders the book from, copied to `folder`: everything but the folders that are
     not the book's (NOT_BOOK; the pre-render step has read the data) and hidden ones. Its
     `_quarto.yml` is without the project steps in `leave_out` ("pre-render", "post-render")."""
-    settings = yaml.safe_load((root / QUARTO_FILE).read_text(encoding="utf-8"))
+    settings = quarto_settings(root)
     for step in leave_out:
         settings.get("project", {}).pop(step, None)
     folder.mkdir(parents=True, exist_ok=True)

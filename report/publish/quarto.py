@@ -21,9 +21,9 @@ from pathlib import Path
 
 from report.content.chapters import check_chapters
 from report.content.published import BOOK, PREVIOUS_RECORD, RECORD
-from report.data.config import FINAL_ENV, GENERATED, quarto_settings
+from report.data.config import FINAL_ENV, GENERATED, load_config, quarto_settings
 from report.data.files import Locked, locked
-from report.data.problems import print_problems
+from report.data.problems import DataError, print_problems
 from report.publish import formats, glyphs
 from report.publish.complete import missing_chapters
 from report.publish.quarto_log import QuartoLog
@@ -88,9 +88,13 @@ def render(root: Path, details: bool = False, final: bool = False) -> int:
 
 
 def _render(root: Path, details: bool, kept: str, final: bool) -> int:
-    problems = check_chapters(root)
+    try:
+        load_config(root)  # rapport.toml and _quarto.yml, which the rest reads
+        problems, where = check_chapters(root), "kapitlene"
+    except DataError as e:
+        problems, where = e.problems, "innstillingene"
     if problems.errors:
-        print(f"Rapporten ble ikke bygget: {len(problems.errors)} feil i kapitlene må rettes først.{kept}",
+        print(f"Rapporten ble ikke bygget: {len(problems.errors)} feil i {where} må rettes først.{kept}",
               file=sys.stderr)
         print_problems(problems.errors)
         return 1

@@ -1,6 +1,7 @@
 """`rapport sjekk` checks the chapters' blocks and variables as well as the workbooks."""
 
 import openpyxl
+import pytest
 from helpers.commands import rapport
 
 
@@ -79,3 +80,45 @@ def test_a_sheet_without_rows_for_the_year_is_named(project):
     assert ("ADVARSEL: oppdrag.xlsx › Oppdrag: ingen rader for 2022 (året i rapport.toml); arket har rader for "
             "2021. Tabellene og tallene for året blir tomme i rapporten") in result.stdout
     assert "Helsefellesskap › Status" not in result.stdout and "Status: ingen rader" not in result.stdout
+
+
+def _setting(project, file, old, new) -> None:
+    path = project / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("rapport.toml", "aar = 2022", 'aar = "tjue"',
+     "rapport.toml › aar: «tjue» er ikke et årstall. Skriv for eksempel aar = 2022."),
+    ("rapport.toml", "dato = 2022-10-19", 'dato = "19.13.2022"',
+     "rapport.toml › dato: «19.13.2022» er ikke en dato. Skriv den som dato = 2022-10-19 (år, måned, dag)."),
+    ("rapport.toml", "aar = 2022", "",
+     "rapport.toml › aar: innstillingen mangler. Skriv for eksempel aar = 2022."),
+    ("rapport.toml", "aar = 2022", "aar = 2022\naar = 2023",
+     "rapport.toml › linje 5: filen kan ikke leses: en innstilling står to ganger."),
+    ("rapport.toml", 'kontakt = "Helsedirektoratet', 'kontakt = "Helsedirektoratet\n',
+     "rapport.toml › linje 8: filen kan ikke leses: et anførselstegn er ikke lukket."),
+    ("rapport.toml", "[rapport]", "[rapporten]",
+     "rapport.toml: delen «[rapport]» mangler: innstillingene står under en linje med [rapport]"),
+    ("_quarto.yml", "  title:", '  title: "Rapportering\n  ttl:',
+     "_quarto.yml › linje {line}: filen kan ikke leses: et anførselstegn eller en klamme er ikke lukket, eller et "
+     "innrykk stemmer ikke, og da stopper Quarto."),
+])
+def test_settings_that_cannot_be_used_are_named_with_line_and_what_is_expected(project, file, old, new, expected):
+    """A writer's typo in rapport.toml or _quarto.yml: every command says where and what is expected,
+    with no trace of Python's, and the last report stays."""
+    _setting(project, file, old, new)
+    if "{line}" in expected:
+        expected = expected.format(line=1 + next(n for n, line in enumerate(
+            (project / file).read_text(encoding="utf-8").splitlines()) if '"Rapportering' in line))
+    (project / "_bok").mkdir()
+    (project / "_bok" / "rapport.pdf").write_bytes(b"forrige rapport")
+    for command in ("sjekk", "bygg", "generer", "innspill"):
+        result = rapport(project, *command.split(), *(["lag"] if command == "innspill" else []))
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert f"FEIL: {expected}" in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr, (command, result.stderr)
+    assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
+    assert not (project / "_generert").exists()

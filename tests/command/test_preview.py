@@ -132,6 +132,14 @@ def test_the_preview_follows_chapters_and_workbooks_and_leaves_the_report_alone(
         seconds = _served(port, "chapters/psykisk-helse.html", "77,7", 120)
         assert seconds is not None
         print(f"nettsidene: regneark lagret → på siden: {seconds:.1f} s")
+        # a chapter added to the book in _quarto.yml is made, and is in every page's menu
+        (project / "chapters" / "ny-del.qmd").write_text("# En ny del\n\nTekst i den nye delen.\n", encoding="utf-8")
+        settings = project / "_quarto.yml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace(
+            "    - chapters/finansiering.qmd\n", "    - chapters/finansiering.qmd\n    - chapters/ny-del.qmd\n"),
+            encoding="utf-8")
+        assert _served(port, "chapters/ny-del.html", "Tekst i den nye delen.", 180) is not None
+        assert _served(port, "chapters/samhandling.html", "En ny del", 30) is not None
         # still served while a workbook cannot be read: the last good page stays, the terminal says why
         (project / "data" / "indikatorer.xlsx").write_bytes(HALF_SAVED)
         time.sleep(3)

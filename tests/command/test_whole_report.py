@@ -106,6 +106,41 @@ def test_a_reference_to_nothing_is_an_error_with_the_nearest_labels(project):
            "«?@sec-vedlegg-helsefelleskap». Mente du @sec-vedlegg-helsefellesskap?" in result.stderr
 
 
+def test_what_a_chapter_takes_in_is_checked_as_part_of_it(project):
+    """Quarto puts a file a chapter takes in (and the files that one takes in) in its place, and
+    reads every path in it from the chapter's folder: a label there can be referred to, and a
+    missing picture, file or label there is an error naming that file and line."""
+    deler = project / "chapters" / "_deler"
+    deler.mkdir()
+    (deler / "a.qmd").write_text("![Et kart](../figures/finnes-ikke.png){#fig-delkart}\n\n"
+                                 "{{< include _deler/b.qmd >}}\n", encoding="utf-8")
+    (deler / "b.qmd").write_text("Se @tbl-mangler.\n\n{{< include _deler/c.qmd >}}\n", encoding="utf-8")
+    chapter = project / "chapters" / "samhandling.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< include _deler/a.qmd >}}\n\nSe @fig-delkart.\n",
+                       encoding="utf-8")
+    result = rapport(project, "sjekk")
+    assert result.returncode == 1
+    errors = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("FEIL:")]
+    assert sorted(errors) == [
+        "FEIL: chapters/_deler/a.qmd › linje 1: bildet «../figures/finnes-ikke.png» finnes ikke "
+        "(«finnes-ikke.png» mangler), og uten det kan ikke PDF-en lages. Legg bildet i figures/, eller rett navnet.",
+        "FEIL: chapters/_deler/b.qmd › linje 1: henvisningen «@tbl-mangler» viser ikke til noe i rapporten og blir "
+        "stående som «?@tbl-mangler».",
+        "FEIL: chapters/_deler/b.qmd › linje 3: filen «_deler/c.qmd» som kapittelet tar med, finnes ikke, og da "
+        "stopper Quarto. Rett navnet (det regnes fra kapittelets mappe), eller legg filen der.",
+    ], result.stderr
+
+    (deler / "c.qmd").write_text("{{< include _deler/a.qmd >}}\n", encoding="utf-8")  # round and round
+    (deler / "a.qmd").write_text("![Et kart](../figures/readme/pdf.png){#fig-delkart}\n\n"
+                                 "{{< include _deler/b.qmd >}}\n", encoding="utf-8")
+    (deler / "b.qmd").write_text("Tekst.\n\n{{< include _deler/c.qmd >}}\n", encoding="utf-8")
+    result = rapport(project, "sjekk")
+    assert result.returncode == 1
+    assert [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("FEIL:")] == [
+        "FEIL: chapters/_deler/c.qmd › linje 1: filen «_deler/a.qmd» tar med seg selv (gjennom filene den tar med), "
+        "og da stopper Quarto. Fjern linjen."], result.stderr
+
+
 def test_text_that_only_looks_like_markup_is_not_an_error(project):
     chapter = project / "chapters" / "kompetanse.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + (
