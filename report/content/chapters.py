@@ -28,7 +28,11 @@ _SHORTCODE_MARK = re.compile(r"\{\{\{<.*?>\}\}\}|\{\{<|>\}\}")  # an escaped {{{
 _INLINE_CODE = re.compile(r"(`+).*?\1")
 # Quarto's cross-reference kinds; `[-@sec-x]` and `@sec-x` alike. An e-mail address is not one.
 _XREF = re.compile(r"(?<![\w@.\\])-?@((?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-[\w-]*\w)")
-_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+# A picture: its text, its path and its attributes. Typst takes its alt text from `fig-alt`, Word
+# from the text in brackets, and only for a picture in a line of text (`\ ` after it will do):
+# alone, it becomes a figure whose picture has none in Word.
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)[^)]*\)(\{[^}]*\})?")
+_FIG_ALT = re.compile(r"fig-alt=(\"[^\"]*\w[^\"]*\"|'[^']*\w[^']*')")
 # A metadata block as Quarto finds one anywhere in a chapter (core/yaml.ts): a «---» line not
 # followed by a blank line, to the next «---» or «...» line. Quarto stops on one it cannot read.
 _YAML_START = re.compile(r"^---[ \t]*$")
@@ -262,11 +266,20 @@ def _check_crossrefs(lines: list[Line], problems: Problems) -> None:
 
 
 def _check_images(root: Path, lines: list[Line], problems: Problems) -> None:
-    """Each picture a chapter shows exists (a missing one stops Typst, and with it the PDF). A
-    path without extension needs both the .svg (web, PDF) and the .png (Word)."""
+    """Each picture a chapter shows exists (a missing one stops Typst, and with it the PDF), with
+    alt text every format takes (without it, PDF/UA stops Typst and Word's check stops the build).
+    A path without extension needs both the .svg (web, PDF) and the .png (Word)."""
     for line in lines:
-        for m in _IMAGE.finditer(_INLINE_CODE.sub("", line.text)):
-            target = m.group(1)
+        text = _INLINE_CODE.sub("", line.text)
+        for m in _IMAGE.finditer(text):
+            words, target, attributes = m.group(1).strip(), m.group(2), m.group(3) or ""
+            alone = not (text[:m.start()].strip() or text[m.end():].strip())
+            if not words or not _FIG_ALT.search(attributes) or "#fig-" in attributes or alone:
+                problems.error(line.file, None, f"linje {line.number}",
+                               f"bildet «{target}» har ikke alternativ tekst som PDF-en og Word-filen kan bruke, "
+                               f"og da stopper byggingen. Skriv det som ![Hva bildet viser]({target})"
+                               "{fig-alt=\"Hva bildet viser\"}\\ i en blokk med figurnavnet og bildeteksten, "
+                               "som i README under «Bilder i kapitlene».")
             if re.match(r"^[a-z]+:", target) or "{{" in target:
                 continue
             path = root / target.lstrip("/") if target.startswith("/") else root / line.folder / target

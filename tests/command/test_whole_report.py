@@ -106,14 +106,17 @@ def test_a_reference_to_nothing_is_an_error_with_the_nearest_labels(project):
            "«?@sec-vedlegg-helsefelleskap». Mente du @sec-vedlegg-helsefellesskap?" in result.stderr
 
 
+_FIGURE = ('::: {{#fig-delkart}}\n![Et kart]({picture}){{fig-alt="Et kart"}}\\\n\nKartet.\n:::\n\n'
+           "{{{{< include _deler/b.qmd >}}}}\n")
+
+
 def test_what_a_chapter_takes_in_is_checked_as_part_of_it(project):
     """Quarto puts a file a chapter takes in (and the files that one takes in) in its place, and
     reads every path in it from the chapter's folder: a label there can be referred to, and a
     missing picture, file or label there is an error naming that file and line."""
     deler = project / "chapters" / "_deler"
     deler.mkdir()
-    (deler / "a.qmd").write_text("![Et kart](../figures/finnes-ikke.png){#fig-delkart}\n\n"
-                                 "{{< include _deler/b.qmd >}}\n", encoding="utf-8")
+    (deler / "a.qmd").write_text(_FIGURE.format(picture="../figures/finnes-ikke.png"), encoding="utf-8")
     (deler / "b.qmd").write_text("Se @tbl-mangler.\n\n{{< include _deler/c.qmd >}}\n", encoding="utf-8")
     chapter = project / "chapters" / "samhandling.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< include _deler/a.qmd >}}\n\nSe @fig-delkart.\n",
@@ -122,7 +125,7 @@ def test_what_a_chapter_takes_in_is_checked_as_part_of_it(project):
     assert result.returncode == 1
     errors = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("FEIL:")]
     assert sorted(errors) == [
-        "FEIL: chapters/_deler/a.qmd › linje 1: bildet «../figures/finnes-ikke.png» finnes ikke "
+        "FEIL: chapters/_deler/a.qmd › linje 2: bildet «../figures/finnes-ikke.png» finnes ikke "
         "(«finnes-ikke.png» mangler), og uten det kan ikke PDF-en lages. Legg bildet i figures/, eller rett navnet.",
         "FEIL: chapters/_deler/b.qmd › linje 1: henvisningen «@tbl-mangler» viser ikke til noe i rapporten og blir "
         "stående som «?@tbl-mangler».",
@@ -131,14 +134,34 @@ def test_what_a_chapter_takes_in_is_checked_as_part_of_it(project):
     ], result.stderr
 
     (deler / "c.qmd").write_text("{{< include _deler/a.qmd >}}\n", encoding="utf-8")  # round and round
-    (deler / "a.qmd").write_text("![Et kart](../figures/readme/pdf.png){#fig-delkart}\n\n"
-                                 "{{< include _deler/b.qmd >}}\n", encoding="utf-8")
+    (deler / "a.qmd").write_text(_FIGURE.format(picture="../figures/readme/pdf.png"), encoding="utf-8")
     (deler / "b.qmd").write_text("Tekst.\n\n{{< include _deler/c.qmd >}}\n", encoding="utf-8")
     result = rapport(project, "sjekk")
     assert result.returncode == 1
     assert [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("FEIL:")] == [
         "FEIL: chapters/_deler/c.qmd › linje 1: filen «_deler/a.qmd» tar med seg selv (gjennom filene den tar med), "
         "og da stopper Quarto. Fjern linjen."], result.stderr
+
+
+@pytest.mark.parametrize("picture, error", [
+    ('::: {#fig-kart}\n![Kart over Norge](../figures/readme/pdf.png){fig-alt="Kart over Norge"}\\\n\nKartet.\n:::',
+     False),
+    ('::: {#fig-kart}\n![Kart over Norge](../figures/readme/pdf.png){fig-alt="Kart over Norge"}\\ \n\nKartet.\n:::',
+     False),
+    ("![](../figures/readme/pdf.png)", True),
+    ("![Kart over Norge](../figures/readme/pdf.png)", True),  # Typst: no alt text (PDF/UA)
+    ('![Kartet.](../figures/readme/pdf.png){#fig-kart fig-alt="Kart over Norge"}', True),  # Word: none
+    ('![Kart over Norge](../figures/readme/pdf.png){fig-alt="Kart over Norge"}', True),  # alone: as above
+    ('![Kart over Norge](../figures/readme/pdf.png){fig-alt=""}\\', True),
+])
+def test_a_picture_needs_alt_text_in_the_form_every_format_reads(project, picture, error):
+    """Tried with Quarto 1.11: the PDF (PDF/UA) takes alt text only from fig-alt, and Word only from
+    the words in brackets of a picture in a line of text; any other form stops the build."""
+    chapter = project / "chapters" / "samhandling.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{picture}\n", encoding="utf-8")
+    result = rapport(project, "sjekk")
+    said = "har ikke alternativ tekst som PDF-en og Word-filen kan bruke, og da stopper byggingen." in result.stderr
+    assert said == error and (result.returncode == 1) == error, result.stderr
 
 
 def test_text_that_only_looks_like_markup_is_not_an_error(project):
