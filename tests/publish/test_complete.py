@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -140,19 +141,36 @@ def test_bad_workbooks_stop_the_build_before_quarto_with_each_problem_said_once(
     assert not (project / ".bygg").exists()
 
 
+def test_a_quarto_error_is_said_with_the_projects_paths_and_without_quartos_stack_trace(capsys):
+    """Quarto's error as it printed it in the copy `rapport bygg` renders in (a file a taken-in file
+    takes in is missing): shown with its message and the project's paths, without the trace
+    through Quarto's code."""
+    run = QuartoLog(out=io.StringIO(), copy=Path("/tmp/w/yt/.bygg/html"))  # where it was rendered
+    for line in (BOOK / "inkludering-feilet.log").read_text(encoding="utf-8").splitlines(keepends=True):
+        run.add(line)
+    build = QuartoLog()
+    build.lines += [f"[HTML] {line}" for line in run.lines]  # as the build gathers a failed format's lines
+    build.print_failure()
+    said = capsys.readouterr().err
+    assert said.startswith("Quartos melding:\n  [HTML] ERROR: Include directive failed.\n"), said
+    assert "[HTML]   could not find file chapters/finnes-ikke.qmd." in said, said
+    assert ".bygg" not in said and "Stack trace" not in said and "include-standalone.ts" not in said, said
+
+
 @needs_quarto
-def test_a_quarto_error_names_the_chapter_in_the_project_without_quartos_stack_trace(project):
-    """An error in Quarto's own code (here a file a taken-in file takes in, which is missing) is
-    shown with its message and the project's paths, not the copy Quarto rendered in, and without
-    the trace through Quarto's code."""
-    (project / "chapters" / "tekst").mkdir()
-    (project / "chapters" / "tekst" / "del.qmd").write_text("{{< include finnes-ikke.qmd >}}\n", encoding="utf-8")
+def test_a_quarto_error_in_a_build_is_said_and_the_report_kept(project):
+    """An error only Quarto finds (metadata of a kind it does not take) stops the build with
+    Quarto's own words about the chapter, and the last report stays."""
     chapter = project / "chapters" / "kompetanse.qmd"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< include tekst/del.qmd >}}\n", encoding="utf-8")
+    chapter.write_text("---\nnumber-depth: tre\n---\n\n" + chapter.read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "_bok").mkdir()
+    (project / "_bok" / "rapport.pdf").write_bytes(b"forrige rapport")
     result = rapport(project, "bygg")
     assert result.returncode != 0
     output = result.stdout + result.stderr
     failure = result.stderr[result.stderr.index("Quartos melding:"):]
-    assert "could not find file chapters/finnes-ikke.qmd" in failure, failure  # Quarto: from the chapter
+    assert "In file chapters/kompetanse.qmd" in failure and 'Field "number-depth" has value tre' in failure, failure
+    assert "Quarto stoppet med feil (se meldingene over). Forrige versjon i _bok/ er beholdt." in result.stderr
     assert ".bygg" not in output
     assert not [line for line in output.splitlines() if line.strip().startswith(("at ", "Stack trace"))]
+    assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"

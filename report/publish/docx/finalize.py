@@ -159,7 +159,8 @@ def _check_alt_text(body, path: Path) -> None:
     if missing:
         raise FinalizeError(
             f"{path.name}: {len(missing)} bilde(r) uten alternativ tekst: " + "; ".join(missing)
-            + ". Gi bildet en alternativ tekst med fig-alt=\"…\" i kapitlet."
+            + ". Word-filen tar den alternative teksten fra teksten mellom klammene i et bilde i en linje med "
+            "tekst: skriv bildet som i README under «Bilder i kapitlene»."
         )
 
 
