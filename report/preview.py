@@ -15,7 +15,8 @@ chapter is rendered again; a saved workbook runs the pre-render build, and the c
 a block, figure or number that changed are rendered again, the page the writer has open first.
 When the writer saves the chapter that is open while another chapter is being rendered, that
 render is stopped (unless Quarto is done and the post-render step is finishing the pages) and
-comes again after the open one, so a saved chapter shows in about Quarto's time for it. A saved
+comes again after the open one, so a saved chapter shows in about Quarto's time for it (a render
+of the open chapter is never stopped, so saves in quick succession still show). A saved
 `_quarto.yml` or `rapport.toml` (a chapter added to the book, a new title) copies the sources
 again and renders the whole book. With `--pdf` any change makes the whole PDF again. A workbook
 or settings that cannot be read (still open, saved half-way) give the same message as `rapport
@@ -110,7 +111,7 @@ def preview(root: Path, port: int | None, browser: bool, pdf: bool = False) -> i
                 viewed = status.viewed_source()
                 source = viewed if viewed in queue else queue[0]
                 queue.remove(source)
-                stale = partial(_open_chapter_saved, root, seen, status) if source != BOOK else None
+                stale = partial(_other_chapter_saved, root, seen, status, source) if source != BOOK else None
                 if not _render(quarto, copy, env, status, source, pdf, stale):
                     queue.insert(0, source)  # after the open chapter
     except KeyboardInterrupt:
@@ -145,9 +146,7 @@ def _render(quarto: str, copy: Path, env: dict, status: Status, source: str, pdf
             if stale and not finishing.is_set() and stale():
                 stop_process(process)
                 reader.join()
-                again = source == status.viewed_source()
-                print(f"{source} ble lagret igjen og lages på nytt." if again else
-                      f"Venter med {source}: kapitlet som er åpent, ble lagret og lages først.", flush=True)
+                print(f"Venter med {source}: kapitlet som er åpent, ble lagret og lages først.", flush=True)
                 return False
         reader.join()
     except KeyboardInterrupt:
@@ -188,10 +187,12 @@ def _wait(process: subprocess.Popen) -> int | None:
         return None
 
 
-def _open_chapter_saved(root: Path, seen: dict[Path, tuple[int, int]], status: Status) -> bool:
-    """Whether the chapter open in the browser was saved since the files were last looked at."""
+def _other_chapter_saved(root: Path, seen: dict[Path, tuple[int, int]], status: Status, rendering: str) -> bool:
+    """Whether the chapter open in the browser, if not the one `rendering`, was saved since the
+    files were last looked at. (A render of the open chapter itself is left to finish: an editor
+    that saves every second would otherwise never see it done.)"""
     viewed = status.viewed_source()
-    if not viewed:
+    if not viewed or viewed == rendering:
         return False
     try:
         info = (root / viewed).stat()

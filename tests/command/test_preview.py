@@ -216,6 +216,16 @@ def test_the_chapter_the_writer_has_open_goes_before_a_chapter_being_rendered(pr
         assert _served(port, "chapters/samhandling.html", "En ny setning fra skribenten.", 60) is not None
         assert "En setning i et annet kapittel." not in _get(port, "chapters/psykisk-helse.html").decode()
         assert _served(port, "chapters/psykisk-helse.html", "En setning i et annet kapittel.", 60) is not None
+        # saved again and again (an editor saving every half second): the open chapter's renders finish
+        chapter = project / "chapters" / "samhandling.qmd"
+        text = chapter.read_text(encoding="utf-8")
+        deadline, saves, shown = time.monotonic() + 20, 0, None
+        while shown is None and time.monotonic() < deadline:
+            saves += 1
+            chapter.write_text(text + f"\nLagring {saves}.\n", encoding="utf-8")
+            time.sleep(0.5)
+            shown = re.search(r"Lagring \d+\.", _get(port, "chapters/samhandling.html").decode())
+        assert shown is not None, f"nothing shown after {saves} saves"
     finally:
         opened.set()
         process.send_signal(signal.SIGINT)
