@@ -78,6 +78,9 @@ def check_chapters(root: Path) -> Problems:
     """Every problem in the chapters' markup and cross-references, and chapters not in the book."""
     root = Path(root)
     problems = Problems()
+    if not (root / QUARTO_FILE).is_file():
+        problems.error(QUARTO_FILE, None, None, "filen mangler, og uten den vet ikke Quarto hvilke kapitler "
+                                                "rapporten har. Hent den fra forrige versjon (git) eller en kollega.")
     listed = book_chapters(root)
     missing = [name for name in listed if not (root / name).is_file()]
     for name in missing:

@@ -72,6 +72,10 @@ def quarto_settings(root: Path) -> dict:
                           "og da stopper Quarto") from None
     if not isinstance(settings, dict):
         raise _unreadable(QUARTO_FILE, None, "den skal bestå av innstillinger på formen «navn: verdi»")
+    for name in ("project", "book"):  # what the tool reads from it has the shape Quarto wants
+        if not isinstance(settings.get(name) or {}, dict):
+            raise _unreadable(QUARTO_FILE, None, f"«{name}:» skal ha innstillinger under seg, ett innrykk inn "
+                                                 "(som «title: …» og «chapters:» under «book:»)")
     return settings
 
 

@@ -105,6 +105,8 @@ def _setting(project, file, old, new) -> None:
     ("_quarto.yml", "  title:", '  title: "Rapportering\n  ttl:',
      "_quarto.yml › linje {line}: filen kan ikke leses: et anførselstegn eller en klamme er ikke lukket, eller et "
      "innrykk stemmer ikke, og da stopper Quarto."),
+    ("_quarto.yml", "\nbook:\n", "\nbook: [1, 2]\nbok:\n",
+     "_quarto.yml: filen kan ikke leses: «book:» skal ha innstillinger under seg"),
 ])
 def test_settings_that_cannot_be_used_are_named_with_line_and_what_is_expected(project, file, old, new, expected):
     """A writer's typo in rapport.toml or _quarto.yml: every command says where and what is expected,
@@ -122,3 +124,12 @@ def test_settings_that_cannot_be_used_are_named_with_line_and_what_is_expected(p
         assert "Traceback" not in result.stderr, (command, result.stderr)
     assert (project / "_bok" / "rapport.pdf").read_bytes() == b"forrige rapport"
     assert not (project / "_generert").exists()
+
+
+def test_a_project_without_quartos_settings_is_an_error(project):
+    (project / "_quarto.yml").unlink()
+    for command in ("sjekk", "bygg"):
+        result = rapport(project, command)
+        assert result.returncode == 1, result.stdout
+        assert "FEIL: _quarto.yml: filen mangler, og uten den vet ikke Quarto hvilke kapitler rapporten har." \
+            in result.stderr, result.stderr
