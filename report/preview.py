@@ -194,27 +194,26 @@ def _other_chapter_saved(root: Path, seen: dict[Path, tuple[int, int]], status: 
     viewed = status.viewed_source()
     if not viewed or viewed == rendering:
         return False
-    try:
-        info = (root / viewed).stat()
-    except OSError:
-        return False
-    return (info.st_mtime_ns, info.st_size) != seen.get(root / viewed)
+    stamp = _stamp(root / viewed)
+    return stamp is not None and stamp != seen.get(root / viewed)
 
 
 def _state(root: Path) -> dict[Path, tuple[int, int]]:
     """Each watched file's size and time of change: the chapters, the pictures, the workbooks, the
     settings."""
     files = [*sources(root), *root.glob("data/*.xlsx"), *root.glob("figures/*"), *(root / f for f in SETTINGS)]
-    state = {}
-    for path in files:
-        if path.name.startswith(("~$", ".")):  # Excel's and LibreOffice's lock files
-            continue
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        state[path] = (info.st_mtime_ns, info.st_size)
-    return state
+    stamps = {path: _stamp(path) for path in files
+              if not path.name.startswith(("~$", "."))}  # not Excel's and LibreOffice's lock files
+    return {path: stamp for path, stamp in stamps.items() if stamp is not None}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's time of change and size; None if it is not there."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def _update(root: Path, copy: Path, changed: set[Path], status: Status, pdf: bool) -> list[str]:
@@ -224,12 +223,13 @@ def _update(root: Path, copy: Path, changed: set[Path], status: Status, pdf: boo
     settings = {p for p in changed if p.relative_to(root).as_posix() in SETTINGS}
     chapters = {p for p in changed if p.suffix == ".qmd"}
     pictures = {p for p in changed - settings if p.suffix not in (".qmd", ".xlsx")}
-    if settings or any(p.suffix == ".xlsx" for p in changed):
+    workbooks = any(p.suffix == ".xlsx" for p in changed)
+    if settings or workbooks:
         try:
             chapters |= _after_data_change(root, copy)
             status.show("data", None)
         except DataError as e:
-            heading = _UNREADABLE if any(p.suffix == ".xlsx" for p in changed) else _SETTINGS_UNREADABLE
+            heading = _UNREADABLE if workbooks else _SETTINGS_UNREADABLE
             print(heading, file=sys.stderr)
             print_problems(e.problems.errors)
             status.show("data", "\n".join([heading, *problem_lines(e.problems.errors)]))

@@ -76,7 +76,7 @@ def book_chapters(root: Path) -> list[str]:
 
 def check_chapters(root: Path) -> Problems:
     """Every problem in the chapters' markup and cross-references, and chapters not in the book."""
-    root = Path(root)
+    root = Path(root).resolve()
     problems = Problems()
     if not (root / QUARTO_FILE).is_file():
         problems.error(QUARTO_FILE, None, None, "filen mangler, og uten den vet ikke Quarto hvilke kapitler "
@@ -220,8 +220,9 @@ def _with_taken_in(root: Path, lines: list[Line], taken_in: dict[Path, list[Line
                    chain: tuple[Path, ...] = ()) -> list[Line]:
     """A chapter's `lines` with the lines of each file it takes in (`{{< include FILE >}}`, and
     the files those take in) after the line that takes it in, as Quarto reads them: FILE is read
-    from the chapter's folder, or with a leading «/» from the project. A file that does not exist,
-    or takes itself in, is an error (Quarto stops). `taken_in`: each file's lines, read once."""
+    from the chapter's folder, or with a leading «/» from the project (`root`, resolved). A file
+    that does not exist, or takes itself in, is an error (Quarto stops). `taken_in`: each file's
+    lines, read once."""
     out = []
     for line in lines:
         out.append(line)
@@ -240,7 +241,7 @@ def _with_taken_in(root: Path, lines: list[Line], taken_in: dict[Path, list[Line
                                "Quarto. Fjern linjen.")
                 continue
             if path not in taken_in:
-                name = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else target
+                name = path.relative_to(root).as_posix() if path.is_relative_to(root) else target
                 taken_in[path] = markdown_lines(name, chapter_text(path), problems)
             chapter = line.chapter or line.file
             within = [replace(taken, chapter=chapter) for taken in taken_in[path]]

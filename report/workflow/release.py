@@ -22,7 +22,6 @@ from report.data.problems import Problem, Problems
 from report.workflow.replies import waiting
 
 RELEASES = "utgivelser"  # utgivelser/YEAR/tall.json: the numbers of each year's report
-# an image with empty brackets, and its attributes if any: `![](fig.png)` or `![](fig.png){width=50%}`
 
 
 @dataclass
